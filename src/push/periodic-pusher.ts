@@ -1,0 +1,250 @@
+// The batch pusher: every `intervalMs`, collect the whole registry, encode it, send each payload.
+//
+// Scheduling follows the seed's background clients: ticks are planned on a fixed grid from the
+// start (start + k·interval), so a slow push does not push the schedule back (drift
+// compensation). A tick that finds a push still in flight is skipped and counted
+// (`dropped_total{reason="skipped_tick"}`): never two pushes at once (OT's
+// PeriodicExportingMetricReader; Pushgateway #627 shows what piling up does). A tick that fires
+// later than the next planned one (a blocked event loop) realigns to the grid instead of firing a
+// burst of catch-up pushes.
+//
+// The timer path never throws and never rejects: failures go to `onError` and the self-metrics.
+import type { Snapshot } from '../model/snapshot.js';
+import type { Encoder } from '../encoding/encoder.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { PushError } from '../errors.js';
+import { pushRegistry } from '../registry.js';
+import type { SendOptions, SendResult, Transport } from '../transport/transport.js';
+import type { Timer } from '../clock.js';
+import { checkPositive, PusherBase, unexpectedError } from './pusher-base.js';
+import type { EncoderInput, PusherOptions } from './pusher-base.js';
+import type { Pusher } from './pusher.js';
+
+export const DEFAULT_INTERVAL_MS = 15_000;
+
+/** Anything that can produce a Snapshot: a `Registry`, or your own combination of registries. */
+export interface SnapshotSource {
+  collect(): Snapshot;
+}
+
+/** What `afterFinalPush` is given. */
+export interface FinalPushContext {
+  /** The pusher's transport, still open. */
+  readonly transport: Transport;
+  /** Aborts when `stopTimeoutMs` runs out; pass it to `transport.send`. */
+  readonly signal: AbortSignal;
+  /** Whether the final push itself succeeded (every payload accepted). */
+  readonly pushed: boolean;
+}
+
+/**
+ * Seams for presets whose target needs more than "send the registry". Each is optional, called
+ * synchronously inside a push unless noted, and must not throw: a throw fails that push (it is
+ * reported as a PushError, nothing is sent) but never escapes the pusher.
+ */
+export interface PeriodicPusherHooks {
+  /**
+   * Replaces what gets encoded, once per push. The aggregation-gateway preset returns the deltas
+   * since the last committed push (prom-aggregation-gateway sums every push it receives).
+   */
+  prepare?(collected: Snapshot): Snapshot;
+  /**
+   * Called when every payload of a push was accepted, with the snapshot as collected and as
+   * prepared. Not called for a push with any failed payload: a delta preset then sends the same
+   * increments again next time, so nothing is lost (and nothing counted twice, as long as the
+   * target rejected the whole payload).
+   */
+  committed?(collected: Snapshot, prepared: Snapshot): void;
+  /**
+   * Runs after the final push (of `stop()`, or of a `run()`/`wrap()` session that started the
+   * pusher), before the transport is closed, within the same `stopTimeoutMs`. Asynchronous. The
+   * Pushgateway preset's `deleteOnStop` DELETEs its group here. A failed result it returns is
+   * counted and reported like a failed push; a rejection is reported as an error.
+   */
+  afterFinalPush?(context: FinalPushContext): Promise<SendResult | void>;
+}
+
+export interface PeriodicPusherOptions extends PusherOptions {
+  /** What to push; default `pushRegistry`. */
+  readonly registry?: SnapshotSource;
+  /** Turns a snapshot into payloads; or a factory given the pusher's drop callbacks. */
+  readonly encoder: EncoderInput<Encoder>;
+  /** Time between pushes, default 15 000 ms (the seed's period). */
+  readonly intervalMs?: number;
+  readonly hooks?: PeriodicPusherHooks;
+}
+
+/**
+ * Creates a batch pusher (not started). `start()`, `run()` or `wrap()` starts it; `stop()` pushes
+ * one last time and closes the transport.
+ *
+ * Partial failures: a push sends its payloads one after the other. After a payload the target
+ * refused for its content (not retryable: an HTTP 400, an oversize datagram) the push goes on
+ * with the next one, since each payload parses on its own. After a failure that says the target
+ * is unreachable (retryable: refused connection, timeout, 5xx, 429) or closed, the push stops
+ * there: the rest would fail the same way and only delay the next push. Either way the push
+ * reports one error (the first), and each failed payload is counted in
+ * `push_errors_total{code}`.
+ */
+export function periodicPusher(options: PeriodicPusherOptions): Pusher {
+  return new PeriodicPusher(options);
+}
+
+class PeriodicPusher extends PusherBase {
+  private readonly registry: SnapshotSource;
+  private readonly encoder: Encoder;
+  private readonly intervalMs: number;
+  private readonly hooks: PeriodicPusherHooks;
+  private timer: Timer | undefined = undefined;
+  /** Monotonic time of the next planned tick. */
+  private nextAt = 0;
+  /** The push in flight; it resolves (never rejects) with its first error, if any. */
+  private inFlight: Promise<PushError | undefined> | undefined = undefined;
+
+  constructor(options: PeriodicPusherOptions) {
+    super(options, ['skipped_tick', 'oversize', 'non_finite']);
+    this.registry = options.registry ?? pushRegistry;
+    if (typeof this.registry?.collect !== 'function') {
+      throw new InvalidArgumentError('periodicPusher: registry must have a collect() method');
+    }
+    this.encoder = this.buildEncoder(options.encoder, 'periodicPusher', 'encode');
+    this.intervalMs = checkPositive('periodicPusher: intervalMs', options.intervalMs, DEFAULT_INTERVAL_MS);
+    this.hooks = options.hooks ?? {};
+  }
+
+  async pushNow(): Promise<void> {
+    if (!this.open) throw this.closedError();
+    const error = await this.pushAfterInFlight(undefined);
+    if (error !== undefined) throw error;
+  }
+
+  protected activate(): void {
+    this.nextAt = this.clock.monotonic() + this.intervalMs;
+    this.arm();
+  }
+
+  protected deactivate(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  protected async flush(signal: AbortSignal, final: boolean): Promise<void> {
+    const error = await this.pushAfterInFlight(signal);
+    // A send cancelled by the deadline fails with the deadline's own error, which the base
+    // class reports (and counts) once for the whole final push.
+    if (error !== undefined && error !== signal.reason) this.report(error);
+    if (final && this.hooks.afterFinalPush !== undefined && !signal.aborted) {
+      await this.runAfterFinalPush(signal, error === undefined);
+    }
+  }
+
+  private arm(): void {
+    const delay = Math.max(0, this.nextAt - this.clock.monotonic());
+    this.timer = this.clock.setTimeout(() => this.tick(), delay, { unref: true });
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    if (!this.running) return;
+    try {
+      const now = this.clock.monotonic();
+      this.nextAt += this.intervalMs;
+      if (this.nextAt <= now) {
+        // The loop was blocked past the next planned tick: realign to the grid, no burst.
+        this.nextAt += (Math.floor((now - this.nextAt) / this.intervalMs) + 1) * this.intervalMs;
+      }
+      if (this.inFlight !== undefined) {
+        this.self.dropped('skipped_tick');
+      } else {
+        void this.startPush(undefined).then((error) => {
+          if (error !== undefined) this.report(error);
+        });
+      }
+    } catch {
+      // Nothing above throws by contract; a tick must still never become an uncaught exception.
+    } finally {
+      if (this.running) this.arm();
+    }
+  }
+
+  /** Waits for the push in flight (never two at once), then pushes. */
+  private async pushAfterInFlight(signal: AbortSignal | undefined): Promise<PushError | undefined> {
+    while (this.inFlight !== undefined) await this.inFlight;
+    return this.startPush(signal);
+  }
+
+  private startPush(signal: AbortSignal | undefined): Promise<PushError | undefined> {
+    const push = this.push(signal).finally(() => {
+      if (this.inFlight === push) this.inFlight = undefined;
+    });
+    this.inFlight = push;
+    return push;
+  }
+
+  /** One push: collect → prepare → encode → send each payload. Resolves with the first error. */
+  private async push(signal: AbortSignal | undefined): Promise<PushError | undefined> {
+    const started = this.clock.monotonic();
+    this.self.pushed();
+    let collected: Snapshot;
+    let prepared: Snapshot;
+    let payloads: Uint8Array[];
+    let stage = 'registry.collect()';
+    try {
+      collected = this.registry.collect();
+      stage = 'hooks.prepare()';
+      prepared = this.hooks.prepare === undefined ? collected : this.hooks.prepare(collected);
+      stage = 'the encoder';
+      payloads = this.encoder.encode(prepared);
+    } catch (thrown) {
+      const error = unexpectedError(this.target, stage, thrown);
+      this.self.error(error.code);
+      return error;
+    }
+    const sendOptions: SendOptions | undefined =
+      signal === undefined ? this.sendOptions : { ...this.sendOptions, signal };
+    let first: PushError | undefined;
+    for (const payload of payloads) {
+      const result = await this.send(payload, sendOptions);
+      if (result.ok) {
+        this.self.bytes(payload.byteLength);
+        continue;
+      }
+      if (result.error !== signal?.reason) this.self.error(result.error.code);
+      first ??= result.error;
+      if (result.retryable || result.error.code === 'ERR_CLOSED' || signal?.aborted === true) break;
+    }
+    this.self.duration((this.clock.monotonic() - started) / 1000);
+    if (first === undefined && this.hooks.committed !== undefined) {
+      try {
+        this.hooks.committed(collected, prepared);
+      } catch (thrown) {
+        first = unexpectedError(this.target, 'hooks.committed()', thrown);
+        this.self.error(first.code);
+      }
+    }
+    return first;
+  }
+
+  /** `transport.send`, defended against a transport that breaks its never-reject contract. */
+  private async send(payload: Uint8Array, options: SendOptions | undefined): Promise<SendResult> {
+    try {
+      return await this.transport.send(payload, options);
+    } catch (thrown) {
+      return { ok: false, retryable: false, error: unexpectedError(this.target, 'transport.send()', thrown) };
+    }
+  }
+
+  private async runAfterFinalPush(signal: AbortSignal, pushed: boolean): Promise<void> {
+    try {
+      const result = await this.hooks.afterFinalPush?.({ transport: this.transport, signal, pushed });
+      if (result !== undefined && !result.ok) {
+        this.self.error(result.error.code);
+        this.report(result.error);
+      }
+    } catch (thrown) {
+      const error = unexpectedError(this.target, 'hooks.afterFinalPush()', thrown);
+      this.self.error(error.code);
+      this.report(error);
+    }
+  }
+}
