@@ -46,8 +46,12 @@ export class PayloadWriter {
     this.headerBytes = this.maxBytes === Infinity ? 0 : Buffer.byteLength(header);
   }
 
-  /** Adds one line; `line` must not contain `\n` (the writer appends it). */
-  line(line: string): void {
+  /**
+   * Adds one line; `line` must not contain `\n` (the writer appends it). `bytes`, when the caller
+   * already knows it, is the UTF-8 length of `line` (an all-ASCII line: its `length`): measuring
+   * a concatenated line would first copy it flat, which costs more than building it.
+   */
+  line(line: string, bytes?: number): void {
     if (this.maxBytes === Infinity) {
       if (!this.headerWritten) {
         this.text += this.header;
@@ -57,7 +61,7 @@ export class PayloadWriter {
       if (this.text.length >= CHUNK_CHARS) this.flushChunk();
       return;
     }
-    const lineBytes = Buffer.byteLength(line) + 1;
+    const lineBytes = (bytes ?? Buffer.byteLength(line)) + 1;
     const needed = lineBytes + (this.headerWritten ? 0 : this.headerBytes);
     if (this.bytes + needed > this.maxBytes) {
       if (this.bytes > 0) this.closePayload();
@@ -73,6 +77,16 @@ export class PayloadWriter {
     }
     this.text += line + '\n';
     this.bytes += lineBytes;
+  }
+
+  /**
+   * Adds two lines that must land in the same payload, in this order (a StatsD `x:0|g` that
+   * resets a gauge before `x:-5|g` sets it: apart, a lost datagram would turn the value into a
+   * delta). Packed, and reported as oversize, as one unit. `bytes` as for `line`, for both lines
+   * and the `\n` between them.
+   */
+  linePair(first: string, second: string, bytes?: number): void {
+    this.line(first + '\n' + second, bytes);
   }
 
   /** Appends raw text that must stay at the very end of the last payload (e.g. `# EOF\n`). */

@@ -1,0 +1,285 @@
+// StatsD lines, for statsd_exporter, Etsy statsd, the Datadog agent and Telegraf's statsd input.
+//
+// Two modes:
+//  - BATCH (`encode(snapshot)`, the seed's format): every Prometheus sample (samples.ts) becomes a
+//    gauge `|g` carrying its cumulative value: `x_total:42|g`, `x_bucket:7|g|#le:0.5`. Loss
+//    tolerant (the next push repeats everything) and PromQL's rate()/increase()/
+//    histogram_quantile() work on the result as if the types had never changed.
+//  - EVENT (`encodeEvents(events)`, used by the streaming pusher): each change in native StatsD
+//    form. counter inc → `x_total:<delta>|c`; gauge set → `x:<value>|g`; histogram and summary
+//    observe → `x:<value × 1000>|ms` by default (see `histogramType`); anything else (a gauge
+//    inc/dec, info, stateset) → the series' current samples as gauges, like batch mode, so a
+//    lost datagram never leaves a gauge off by a delta.
+//
+// Gauges: a value starting with `-` (or `+`) is a DELTA to every StatsD server, so a negative
+// absolute value is sent as `x:0|g` then `x:-5|g`, both in the same payload (PayloadWriter
+// linePair), so they are never split by a datagram boundary.
+// Non-finite values are skipped and counted (`onSkip`): StatsD has no NaN/Inf (Etsy statsd counts
+// `nan` as a bad line).
+//
+// Why `ms` by default for observations: Etsy statsd knows no `h`/`d` (it counts any unknown type
+// as a counter), and statsd_exporter divides `ms` values by 1000, so seconds × 1000 as `|ms`
+// arrives as seconds in Prometheus through both. `h`/`d` send the value unchanged (statsd_exporter
+// and DogStatsD). The ms value is rounded to 6 decimals (nanoseconds), which removes float noise
+// such as 1.1 × 1000 = 1100.0000000000002. Etsy statsd drops NEGATIVE timers.
+//
+// Names: `prefix` (as given, e.g. `myapp.`) + the sample name. Counters keep `_total` in both
+// modes, so a series has the same name whichever mode sent it. Tags (all styles omit a tag whose
+// value is empty: statsd_exporter rejects empty values), in the order: the family's labels, the
+// registry defaults, then the sample's own label (`le`, `quantile`, the stateset label):
+//   dogstatsd (default)  name:1|c|#k:v,k2:v2   (the only style Etsy statsd understands)
+//   influx               name,k=v,k2=v2:1|c
+//   librato              name#k=v,k2=v2:1|c
+//   signalfx             name[k=v,k2=v2]:1|c
+//
+// Characters a StatsD line cannot carry are replaced: see the table in statsd-lines.ts.
+//
+// Checked with Etsy statsd 0.9.0: all lines of the dogstatsd golden files (batch, nasty, events,
+// framing) are accepted (bad_lines_seen 0), and each negative gauge reads back as its value.
+
+import type { MetricEvent, MetricSource } from '../model/events.js';
+import type { LabelValues, MetricFamily, Snapshot } from '../model/snapshot.js';
+import type { Encoder, EncoderOptions } from './encoder.js';
+import { PAYLOAD_PRESETS, PayloadWriter } from './framing.js';
+import type { SampleSuffix, SampleVisitor } from './samples.js';
+import {
+  SAMPLE_SUFFIXES,
+  SUFFIX_INFO,
+  SUFFIX_NONE,
+  SUFFIX_TOTAL,
+  applicableDefaults,
+  extraLabel,
+  sampleLabelNames,
+  visitSamples,
+} from './samples.js';
+import type { ExtraTags, FamilyNames, SeriesTags, StatsdTagStyle } from './statsd-lines.js';
+import { NO_EXTRAS, NO_NAMES, Style } from './statsd-lines.js';
+
+export type { StatsdTagStyle } from './statsd-lines.js';
+/** `ms`: value × 1000 (Etsy statsd, statsd_exporter); `h`/`d`: value as is (DogStatsD, statsd_exporter). */
+export type StatsdObservationType = 'ms' | 'h' | 'd';
+
+export interface StatsdEncoderOptions extends EncoderOptions {
+  /** How labels are written; default `dogstatsd`. */
+  readonly tagStyle?: StatsdTagStyle;
+  /** Prepended to every name as given (include the separator: `myapp.`). */
+  readonly prefix?: string;
+  /** StatsD type of a histogram observation in event mode; default `ms`. */
+  readonly histogramType?: StatsdObservationType;
+  /** StatsD type of a summary observation in event mode; default `ms`. */
+  readonly summaryType?: StatsdObservationType;
+  /** Called once per encode with the number of samples or events skipped as NaN/±Inf, if any. */
+  readonly onSkip?: (count: number) => void;
+}
+
+/** Registry default labels for event mode (a Snapshot fits). */
+export interface StatsdDefaultLabels {
+  readonly defaultLabelNames: readonly string[];
+  readonly defaultLabelValues: readonly string[];
+}
+
+export interface StatsdEncoder extends Encoder {
+  readonly tagStyle: StatsdTagStyle;
+  /**
+   * Event mode: the changes, in order, as StatsD lines packed into payloads of at most
+   * `maxPayloadBytes`. `defaults` are the registry's default labels (none when omitted).
+   */
+  encodeEvents(events: readonly MetricEvent[], defaults?: StatsdDefaultLabels): Uint8Array[];
+}
+
+export const STATSD_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
+/**
+ * The StatsD encoder; payloads default to 1432 bytes (`PAYLOAD_PRESETS.lan`). It caches rendered
+ * tags per series, so keep one instance per registry.
+ */
+export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder {
+  const tagStyle = options.tagStyle ?? 'dogstatsd';
+  const maxPayloadBytes = options.maxPayloadBytes ?? PAYLOAD_PRESETS.lan;
+  const onOversize = options.onOversize;
+  const onSkip = options.onSkip;
+  const style = new Style(tagStyle, options.prefix ?? '');
+  const observationType: Record<'histogram' | 'summary', StatsdObservationType> = {
+    histogram: options.histogramType ?? 'ms',
+    summary: options.summaryType ?? 'ms',
+  };
+  const sources = new WeakMap<MetricSource, SourceEntry>();
+
+  function finish(writer: PayloadWriter, skipped: number): Uint8Array[] {
+    if (skipped > 0 && onSkip !== undefined) onSkip(skipped);
+    return writer.finish();
+  }
+
+  return {
+    contentType: STATSD_CONTENT_TYPE,
+    tagStyle,
+    encode(snapshot: Snapshot): Uint8Array[] {
+      const writer = new PayloadWriter(maxPayloadBytes, onOversize);
+      const visit = new GaugeVisit(style, writer, snapshot);
+      for (const family of snapshot.families) visit.family(family);
+      return finish(writer, visit.skipped);
+    },
+    encodeEvents(events: readonly MetricEvent[], defaults: StatsdDefaultLabels = NO_DEFAULTS): Uint8Array[] {
+      const writer = new PayloadWriter(maxPayloadBytes, onOversize);
+      let visit: GaugeVisit | undefined;
+      let skipped = 0;
+      for (const event of events) {
+        const { source, kind, value } = event;
+        const type = source.type;
+        let statType: string;
+        let v = value;
+        if (type === 'counter' && kind === 'inc') statType = '|c';
+        else if (type === 'gauge' && kind === 'set') statType = '|g';
+        else if ((type === 'histogram' || type === 'summary') && kind === 'observe') {
+          const t = observationType[type];
+          statType = t === 'ms' ? '|ms' : t === 'h' ? '|h' : '|d';
+          if (t === 'ms') v = toMilliseconds(value);
+        } else {
+          // Everything else is sent as the series' current state, as gauges.
+          visit ??= new GaugeVisit(style, writer, defaults);
+          visit.family(source.collectSeries(event.labelValues));
+          continue;
+        }
+        if (!Number.isFinite(v)) {
+          skipped++;
+          continue;
+        }
+        let entry = sources.get(source);
+        if (entry === undefined || entry.labelNames !== source.labelNames || entry.sourceName !== source.name) {
+          entry = sourceEntry(style, source);
+          sources.set(source, entry);
+        }
+        if (entry.defaultNames !== defaults.defaultLabelNames || entry.defaultValues !== defaults.defaultLabelValues) {
+          const d = applicableDefaults(defaults.defaultLabelNames, defaults.defaultLabelValues, source.labelNames);
+          entry.defaultNames = defaults.defaultLabelNames;
+          entry.defaultValues = defaults.defaultLabelValues;
+          entry.defaults = style.renderTags(d.names, d.values);
+        }
+        const series = style.series(source.labelNames, event.labelValues, entry.defaults);
+        const suffix = type === 'counter' ? SUFFIX_TOTAL : SUFFIX_NONE;
+        const before = style.before(entry.names, suffix, series, '');
+        const ascii = entry.names.ascii && series.ascii;
+        style.emit(writer, before, v, style.after(statType, series, ''), statType === '|g', ascii);
+      }
+      return finish(writer, skipped + (visit?.skipped ?? 0));
+    },
+  };
+}
+
+const NO_DEFAULTS: StatsdDefaultLabels = { defaultLabelNames: [], defaultLabelValues: [] };
+
+interface SourceEntry {
+  readonly labelNames: readonly string[];
+  /** The source's metric name, to notice a different metric behind the same object. */
+  readonly sourceName: string;
+  readonly names: FamilyNames;
+  defaultNames: readonly string[] | undefined;
+  defaultValues: readonly string[] | undefined;
+  defaults: string;
+}
+
+function sourceEntry(style: Style, source: MetricSource): SourceEntry {
+  return {
+    labelNames: source.labelNames,
+    sourceName: source.name,
+    names: style.familyNames(source.name),
+    defaultNames: undefined,
+    defaultValues: undefined,
+    defaults: '',
+  };
+}
+
+/** Batch mode (and event-mode fallbacks): every sample of a family as a gauge. */
+class GaugeVisit implements SampleVisitor {
+  skipped = 0;
+  private readonly names: FamilyNames = {
+    base: '',
+    ascii: true,
+    samples: new Array<string | undefined>(SAMPLE_SUFFIXES.length).fill(undefined),
+    colons: new Array<string | undefined>(SAMPLE_SUFFIXES.length).fill(undefined),
+  };
+  private labelNames: readonly string[] = [];
+  private defaults = '';
+  private extras: ExtraTags = NO_EXTRAS;
+  private lastValues: LabelValues | undefined;
+  private last: SeriesTags | undefined;
+
+  constructor(
+    private readonly style: Style,
+    private readonly writer: PayloadWriter,
+    private readonly defaultLabels: StatsdDefaultLabels,
+  ) {}
+
+  family(family: MetricFamily): void {
+    if (family.series.length === 0) return;
+    const style = this.style;
+    style.refillFamilyNames(this.names, family);
+    this.labelNames = family.labelNames;
+    const defaultNames = this.defaultLabels.defaultLabelNames;
+    if (defaultNames.length === 0) this.defaults = '';
+    else {
+      const d = applicableDefaults(
+        defaultNames,
+        this.defaultLabels.defaultLabelValues,
+        family.labelNames,
+        sampleLabelNames(family),
+      );
+      this.defaults = style.renderTags(d.names, d.values);
+    }
+    const extra = extraLabel(family);
+    this.extras = extra === undefined ? NO_EXTRAS : style.extraTags(extra);
+    this.lastValues = undefined;
+    visitSamples(family, this);
+  }
+
+  sample(suffix: SampleSuffix, labelValues: LabelValues, extra: number, value: number): void {
+    if (!Number.isFinite(value)) {
+      this.skipped++;
+      return;
+    }
+    let series = this.last;
+    if (labelValues !== this.lastValues || series === undefined) {
+      series = this.style.series(this.labelNames, labelValues, this.defaults);
+      this.lastValues = labelValues;
+      this.last = series;
+    }
+    const style = this.style;
+    const extras = this.extras;
+    const extraTag = extra < 0 ? '' : (extras.tags[extra] ?? '');
+    const ascii = this.names.ascii && series.ascii && extras.ascii;
+    const before = style.before(this.names, suffix, series, extraTag);
+    style.emit(this.writer, before, value, style.after('|g', series, extraTag), true, ascii);
+  }
+
+  info(labelValues: LabelValues, infoNames: readonly string[], infoValues: readonly string[]): void {
+    const style = this.style;
+    const d = applicableDefaults(
+      this.defaultLabels.defaultLabelNames,
+      this.defaultLabels.defaultLabelValues,
+      this.labelNames,
+      infoNames,
+    );
+    const parts = [
+      style.renderTags(this.labelNames, labelValues),
+      style.renderTags(d.names, d.values),
+      style.renderTags(infoNames, infoValues),
+    ].filter((part) => part !== '');
+    const series = style.series(NO_NAMES, NO_NAMES, '');
+    const tags = parts.join(',');
+    style.emit(
+      this.writer,
+      style.before(this.names, SUFFIX_INFO, series, tags),
+      1,
+      style.after('|g', series, tags),
+      true,
+      false,
+    );
+  }
+}
+
+/** Seconds → milliseconds, rounded to nanoseconds so that 1.1 s is `1100`, not `1100.0000000000002`. */
+function toMilliseconds(seconds: number): number {
+  const ms = seconds * 1000;
+  // Beyond ~9e9 ms the rounding multiplication would exceed 2^53; such values have no noise to remove.
+  return Math.abs(ms) < 9e9 ? Math.round(ms * 1e6) / 1e6 : ms;
+}
