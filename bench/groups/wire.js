@@ -1,0 +1,285 @@
+// Wire benchmarks: Influx line encoding vs @influxdata/influxdb-client, StatsD batch packing and
+// sending vs hot-shots, and an HTTP push of Prometheus text vs prom-client's Pushgateway.
+// The sinks are separate Node processes (sinks/), started and stopped by PID from here.
+import { setImmediate as turn } from 'node:timers/promises';
+import { Point } from '@influxdata/influxdb-client';
+import StatsD from 'hot-shots';
+import promClient from 'prom-client';
+import { need, maybe } from '../lib/ours.js';
+import { wholeOp, toMs, median } from '../lib/timing.js';
+import { LABELS3, labels3, counterValue, gaugeValues, byteLength } from '../lib/fixtures.js';
+import { startSink } from '../lib/sinks.js';
+
+const oursIn = (api, reg, Ctor, opts) => new Ctor({ ...opts, registry: reg });
+
+// ---------------------------------------------------------------------------------------------
+// Influx line protocol, 10k series (3 tags + 1 float field), per series.
+// Ours: registry.collect() + influxLineEncoder().encode() → bytes. Peer: what an influxdb-client
+// user writes per series, `new Point(..).tag()×3.floatField()` + `toLineProtocol()`, with the tag
+// values and numbers handed over ready-made (no registry, no lookups) and stopping at the line
+// strings (no join, no bytes): the comparison is tilted towards the peer, never against it.
+
+async function influxLine(ctx) {
+  const api = await need('Registry', 'Gauge', 'influxLineEncoder');
+  const n = ctx.series;
+  const values = gaugeValues(n);
+  const reg = new api.Registry();
+  const g = oursIn(api, reg, api.Gauge, { name: 'jobs_queue_age_seconds', help: 'h', labelNames: LABELS3 });
+  const tagSets = [];
+  for (let i = 0; i < n; i++) {
+    g.labels(labels3(i)).set(values[i]);
+    tagSets.push(labels3(i));
+  }
+  // Both lines carry a nanosecond timestamp: ours the snapshot's (`timestamp: true`; the default
+  // leaves stamping to the server), the peer a ready-made string it writes as given (without one,
+  // influxdb-client would stamp each point from process.hrtime, a cost we do not want to charge
+  // it). Our default flavour (VictoriaMetrics: empty measurement, field = metric name) is kept.
+  const enc = api.influxLineEncoder({ timestamp: true });
+  const ts = `${Date.now()}000000`;
+  const peerLines = new Array(n);
+  const res = await wholeOp({
+    ...ctx,
+    ours: () => enc.encode(reg.collect()),
+    peer: () => {
+      for (let i = 0; i < n; i++) {
+        const t = tagSets[i];
+        peerLines[i] = new Point('jobs_queue_age_seconds')
+          .tag('method', t.method)
+          .tag('path', t.path)
+          .tag('status', t.status)
+          .floatField('value', values[i])
+          .timestamp(ts)
+          .toLineProtocol();
+      }
+      return peerLines;
+    },
+  });
+  const perSeries = (xs) => xs.map((x) => x / n);
+  const firstLine = Buffer.from(res.last.ours[0]).toString('utf8').split('\n')[0];
+  return {
+    ours: perSeries(res.ours),
+    peer: perSeries(res.peer),
+    ratio: res.ratio,
+    notes: [
+      `our line: \`${firstLine}\`; influxdb-client: \`${res.last.peer[0]}\``,
+      `bytes: ours ${byteLength(res.last.ours).toLocaleString('en')}, influxdb-client ` +
+        `${res.last.peer.reduce((s, l) => s + l.length + 1, 0).toLocaleString('en')}`,
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// StatsD batch mode: a registry of 10k gauges, packed into ≤ 1432-byte datagrams and sent to a
+// loopback UDP sink (a separate Node process with an 8 MiB receive buffer). Each contender runs
+// for `phaseMs`, repeatedly sending all 10k gauges; the clock stops when everything sent has been
+// handed to the kernel. Then the sink is allowed to drain and we compare what it counted with
+// what was sent.
+//
+// Ours is what a user gets: the `statsdUdp` preset's `pushNow()` (collect, encode, then the batch
+// pusher's sends, self-metrics included). The building blocks (statsdEncoder + udpTransport with
+// every send in flight at once) run in the same phases as a diagnostic: the gap between the two
+// is the cost of the pusher's way of sending, not of packing.
+
+async function statsdUdp(ctx) {
+  const api = await need('Registry', 'Gauge', 'statsdEncoder', 'udpTransport');
+  const preset = await maybe('statsdUdp');
+  const n = ctx.series;
+  const values = gaugeValues(n);
+  const names = Array.from({ length: n }, (_, i) => `jobs_queue_depth_${i}`);
+  // Ten thousand unlabelled gauges: the StatsD line is then the same for both libraries
+  // (`name:value|g`), so the comparison is about packing and sending, not about tag syntax.
+  const reg = new api.Registry();
+  for (let i = 0; i < n; i++) oursIn(api, reg, api.Gauge, { name: names[i], help: 'h' }).set(values[i]);
+
+  const sink = await startSink('udp');
+  const target = { host: '127.0.0.1', port: sink.port };
+  const enc = api.statsdEncoder({ maxPayloadBytes: 1432 });
+  const transport = api.udpTransport(target);
+  const pusher = preset?.statsdUdp({ ...target, registry: reg, maxPayloadBytes: 1432 });
+  const client = new StatsD({
+    ...target,
+    maxBufferSize: 1432,
+    errorHandler: (err) => {
+      throw err;
+    },
+  });
+
+  let failures = 0;
+  const pushBlocks = async () => {
+    const payloads = enc.encode(reg.collect());
+    const results = await Promise.all(payloads.map((p) => transport.send(p)));
+    for (const r of results) if (!r.ok) failures++;
+  };
+  const pushPreset = pusher ? () => pusher.pushNow() : pushBlocks;
+  // The same 10k gauges through hot-shots: calls in batches of 500, then one event-loop turn so
+  // its sends get out (as in the project's baseline method); flush(cb) at the end of the phase.
+  const pushPeer = async () => {
+    for (let i = 0; i < n; i++) {
+      client.gauge(names[i], values[i]);
+      if (i % 500 === 499) await turn();
+    }
+  };
+  const flushPeer = () => new Promise((resolve) => client.flush(resolve));
+  const noFlush = async () => {};
+
+  const phase = async (push, flush) => {
+    await sink.reset();
+    let pushes = 0;
+    const t0 = process.hrtime.bigint();
+    do {
+      await push();
+      pushes++;
+    } while (Number(process.hrtime.bigint() - t0) < ctx.phaseMs * 1e6);
+    await flush();
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const got = await sink.settle('metrics');
+    const sent = pushes * n;
+    return { rate: sent / seconds, received: got.metrics / sent, datagrams: got.datagrams, sent };
+  };
+
+  try {
+    // Warm-up: a few pushes each, so nothing is timed while being compiled.
+    for (let i = 0; i < 3; i++) await pushPreset();
+    for (let i = 0; i < 3; i++) await pushBlocks();
+    for (let i = 0; i < 3; i++) await pushPeer();
+    await flushPeer();
+    await sink.settle('metrics');
+
+    const contenders = [
+      ['ours', pushPreset, noFlush],
+      ['blocks', pushBlocks, noFlush],
+      ['peer', pushPeer, flushPeer],
+    ];
+    const res = { ours: [], blocks: [], peer: [] };
+    for (let r = 0; r < ctx.runs; r++) {
+      // Rotate the order from run to run.
+      for (let k = 0; k < contenders.length; k++) {
+        const [side, push, flush] = contenders[(r + k) % contenders.length];
+        res[side].push(await phase(push, flush));
+      }
+    }
+    const range = (xs, f) => {
+      const v = xs.map(f);
+      return `${Math.min(...v).toFixed(4)}–${Math.max(...v).toFixed(4)}`;
+    };
+    const perDatagram = (xs) =>
+      (xs.reduce((s, x) => s + x.sent * x.received, 0) / xs.reduce((s, x) => s + x.datagrams, 0)).toFixed(1);
+    const rate = (xs) => `${(median(xs.map((x) => x.rate)) / 1e6).toFixed(2)}M/s`;
+    return {
+      ours: res.ours.map((x) => x.rate),
+      peer: res.peer.map((x) => x.rate),
+      ratio: res.ours.map((x, i) => x.rate / res.peer[i].rate),
+      notes: [
+        `ours measured through ${pusher ? 'the `statsdUdp` preset, `pushNow()`' : 'statsdEncoder + udpTransport (no preset yet)'}` +
+          `; building blocks with all sends in flight at once: ${rate(res.blocks)} ` +
+          `(${(median(res.blocks.map((x, i) => x.rate / res.peer[i].rate)) || 0).toFixed(2)}× hot-shots)`,
+        `received ÷ sent: ours ${range(res.ours, (x) => x.received)}, blocks ${range(res.blocks, (x) => x.received)}, ` +
+          `hot-shots ${range(res.peer, (x) => x.received)}` +
+          (failures > 0 ? `; ${failures} of the blocks' sends failed` : ''),
+        `metrics per datagram: ours ${perDatagram(res.ours)}, hot-shots ${perDatagram(res.peer)}; ` +
+          `sink SO_RCVBUF ${sink.recvBufferSize} B`,
+      ],
+    };
+  } finally {
+    client.close();
+    await pusher?.stop();
+    await transport.close();
+    sink.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP push of a 10k-series registry (counter, 3 labels) in Prometheus text to a local sink over
+// keep-alive. Ours is what a user gets: the `pushgateway` preset's `pushNow()` with method POST
+// (collect + prometheusTextEncoder + its retrying httpTransport, self-metrics included); before
+// the preset existed, the building blocks. Peer: prom-client
+// `new Pushgateway(url, {}, registry).pushAdd()` (also a POST, on Node's keep-alive global agent).
+// Each side pushes to its own sink process so requests, bytes and connections are counted apart.
+
+async function httpPush(ctx) {
+  const api = await need('Registry', 'Counter', 'prometheusTextEncoder', 'httpTransport');
+  const preset = await maybe('pushgateway');
+  const n = ctx.series;
+  const reg = new api.Registry();
+  const c = oursIn(api, reg, api.Counter, { name: 'http_requests', help: 'Requests handled', labelNames: LABELS3 });
+  const preg = new promClient.Registry();
+  const p = new promClient.Counter({
+    name: 'http_requests_total',
+    help: 'Requests handled',
+    labelNames: LABELS3,
+    registers: [preg],
+  });
+  for (let i = 0; i < n; i++) {
+    c.labels(labels3(i)).inc(counterValue(i));
+    p.labels(labels3(i)).inc(counterValue(i));
+  }
+
+  const [oursSink, peerSink] = [await startSink('http'), await startSink('http')];
+  const base = `http://127.0.0.1:${oursSink.port}`;
+  let pushOurs;
+  let close;
+  if (preset) {
+    const pusher = preset.pushgateway({ url: base, job: 'bench', method: 'POST', registry: reg });
+    pushOurs = () => pusher.pushNow();
+    close = () => pusher.stop();
+  } else {
+    const enc = api.prometheusTextEncoder();
+    const transport = api.httpTransport({ url: `${base}/metrics/job/bench` });
+    pushOurs = async () => {
+      for (const payload of enc.encode(reg.collect())) {
+        const r = await transport.send(payload, { method: 'POST' });
+        if (!r.ok) throw r.error;
+      }
+    };
+    close = () => transport.close();
+  }
+  const gateway = new promClient.Pushgateway(`http://127.0.0.1:${peerSink.port}`, {}, preg);
+  try {
+    const res = await wholeOp({
+      ...ctx,
+      ours: pushOurs,
+      peer: () => gateway.pushAdd({ jobName: 'bench' }),
+      // Connections opened during warm-up are fine; count what the timed pushes open.
+      afterWarmup: async () => {
+        await oursSink.reset();
+        await peerSink.reset();
+      },
+    });
+    const [o, q] = [await oursSink.stats(), await peerSink.stats()];
+    return {
+      ...toMs(res),
+      notes: [
+        `ours measured through ${preset ? 'the `pushgateway` preset (method POST), `pushNow()`' : 'prometheusTextEncoder + httpTransport (no preset yet)'}`,
+        `bytes per push: ours ${Math.round(o.bytes / o.requests).toLocaleString('en')}, ` +
+          `prom-client ${Math.round(q.bytes / q.requests).toLocaleString('en')}`,
+        `new TCP connections during the timed pushes: ours ${o.connections} (${o.requests} requests), ` +
+          `prom-client ${q.connections} (${q.requests} requests)`,
+      ],
+    };
+  } finally {
+    await close();
+    oursSink.stop();
+    peerSink.stop();
+  }
+}
+
+export const rows = {
+  'influx-line': {
+    title: (ctx) => `Influx line encoding, ${ctx.series / 1000}k series (3 tags + 1 float), per series`,
+    unit: 'ns/series',
+    target: 4,
+    run: influxLine,
+  },
+  'statsd-udp': {
+    title: (ctx) => `StatsD batch, ${ctx.series / 1000}k gauges → loopback UDP sink (maxBufferSize 1432)`,
+    unit: 'metrics/s',
+    target: 4,
+    run: statsdUdp,
+  },
+  'http-push': {
+    title: (ctx) => `HTTP push, ${ctx.series / 1000}k series Prometheus text (vs Pushgateway.pushAdd), per push`,
+    unit: 'ms',
+    target: 15,
+    run: httpPush,
+  },
+};
