@@ -20,6 +20,12 @@ interface FamilyBase {
   /** OpenMetrics unit ('' when none); when set, `name` already ends with `_<unit>`. */
   readonly unit: string;
   readonly labelNames: readonly string[];
+  /**
+   * True when this family continues one begun in an earlier slice of the same push (a pusher
+   * encodes a large snapshot in slices and yields to the event loop between them): encoders
+   * write no metadata lines (HELP, TYPE, UNIT) for it, since the earlier slice already did.
+   */
+  readonly continued?: boolean;
 }
 
 export interface CounterSeries {
@@ -107,4 +113,9 @@ export interface Snapshot {
   readonly defaultLabelValues: readonly string[];
   /** When the snapshot was taken, in milliseconds since the epoch (from the registry's clock). */
   readonly timestampMs: number;
+  /**
+   * False for every slice of a sliced push except the last: encoders then write no
+   * end-of-exposition trailer (OpenMetrics `# EOF`). Absent means true (an ordinary snapshot).
+   */
+  readonly last?: boolean;
 }
