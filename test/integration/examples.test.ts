@@ -141,4 +141,26 @@ describe('examples/', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, 'pushed exactly what we expected\n');
   });
+
+  it('demo.ts (npm run demo) shows what every preset sends, received by an in-process listener', async () => {
+    const run = await runExample('examples/demo.ts', {});
+    assert.equal(run.code, 0, run.stderr);
+    const sections = [...run.stdout.matchAll(/^── (.+): (\d+) samples$/gm)].map((m) => `${m[1]}: ${m[2]}`);
+    assert.deepEqual(sections, [
+      'influxUdp (VictoriaMetrics flavour): 13',
+      'influxHttp: 13',
+      'statsdUdp (batch: every sample a gauge): 14',
+      'openMetricsHttp (Prometheus text 0.0.4): 13',
+      'openMetricsHttp (format: openmetrics): 13',
+      'pushgateway: 13',
+      'aggregationGateway (deltas since the last accepted push): 12',
+      'remoteWrite: 13',
+      'influxUdpStream (changed series only): 12',
+      'statsdUdpStream (native events): 7',
+    ]);
+    assert.match(
+      run.stdout,
+      /^pushgateway +demo_rows_processed_total +\{host="demo-host",table="users",job="demo",shard="a\/b"\} +3 +counter$/m,
+    );
+  });
 });
