@@ -1,10 +1,9 @@
 // A value that goes up and down. Change events carry the new absolute value ('set') whatever the
 // operation, so a streaming consumer never has to track state to send a gauge.
 import type { GaugeFamily, GaugeSeries as GaugeSample, LabelValues } from '../model/snapshot.js';
-import type { TimeArgs, TimerArgs } from './label-types.js';
-import { findExisting, defineMetric, MetricBase, notANumber } from './metric.js';
+import { findExisting, defineMetric, notANumber } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
-import { startTimer, timeCall } from './timing.js';
+import { startTimer, TimedMetric, timeCall } from './timing.js';
 
 export type GaugeOptions<L extends string = never, D extends L = never> = MetricOptions<L, D>;
 
@@ -70,7 +69,7 @@ class GaugeSeriesImpl implements GaugeChild {
   }
 }
 
-export class Gauge<L extends string = never, D extends L = never> extends MetricBase<
+export class Gauge<L extends string = never, D extends L = never> extends TimedMetric<
   L,
   D,
   GaugeChild,
@@ -101,24 +100,12 @@ export class Gauge<L extends string = never, D extends L = never> extends Metric
     this.only('setToCurrentTime').setToCurrentTime();
   }
 
-  /** `startTimer()` without labels, `startTimer(labels)` with them. */
-  startTimer(...args: TimerArgs<L, D>): () => number {
-    return this.pick(args[0], 'startTimer').startTimer();
-  }
-
-  /** `time(fn)` without labels, `time(labels, fn)` with them. */
-  time<R>(...args: TimeArgs<L, D, R>): R {
-    const fn = args[args.length - 1] as () => R;
-    return this.pick(args.length > 1 ? args[0] : undefined, 'time').time(fn);
-  }
-
   protected newSeries(labelValues: LabelValues): GaugeSeriesImpl {
     return new GaugeSeriesImpl(this.core, labelValues);
   }
 
-  protected family(series: Iterable<GaugeSeriesImpl>): GaugeFamily {
-    const out: GaugeSample[] = [];
-    for (const s of series) out.push({ labelValues: s.labelValues, value: s.value });
+  protected family(series: readonly GaugeSeriesImpl[]): GaugeFamily {
+    const out = series.map((s): GaugeSample => ({ labelValues: s.labelValues, value: s.value }));
     return {
       type: 'gauge',
       name: this.name,

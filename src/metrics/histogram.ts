@@ -3,10 +3,9 @@
 // snapshot cumulates them at collect time, with +Inf last equal to the count.
 import type { HistogramFamily, HistogramSeries as HistogramSample, LabelValues } from '../model/snapshot.js';
 import { checkBuckets, DEFAULT_BUCKETS } from './buckets.js';
-import type { TimeArgs, TimerArgs } from './label-types.js';
-import { defineMetric, findExisting, MetricBase, notANumber } from './metric.js';
+import { defineMetric, findExisting, notANumber } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
-import { startTimer, timeCall } from './timing.js';
+import { startTimer, TimedMetric, timeCall } from './timing.js';
 
 export interface HistogramOptions<L extends string = never, D extends L = never> extends MetricOptions<L, D> {
   /** Finite upper bounds, ascending and unique (a trailing +Inf is allowed); default DEFAULT_BUCKETS. */
@@ -84,7 +83,7 @@ class HistogramSeriesImpl implements HistogramChild {
   }
 }
 
-export class Histogram<L extends string = never, D extends L = never> extends MetricBase<
+export class Histogram<L extends string = never, D extends L = never> extends TimedMetric<
   L,
   D,
   HistogramChild,
@@ -116,24 +115,12 @@ export class Histogram<L extends string = never, D extends L = never> extends Me
     this.only('observe').observe(value);
   }
 
-  /** `startTimer()` without labels, `startTimer(labels)` with them. */
-  startTimer(...args: TimerArgs<L, D>): () => number {
-    return this.pick(args[0], 'startTimer').startTimer();
-  }
-
-  /** `time(fn)` without labels, `time(labels, fn)` with them. */
-  time<R>(...args: TimeArgs<L, D, R>): R {
-    const fn = args[args.length - 1] as () => R;
-    return this.pick(args.length > 1 ? args[0] : undefined, 'time').time(fn);
-  }
-
   protected newSeries(labelValues: LabelValues, bornMs: number): HistogramSeriesImpl {
     return new HistogramSeriesImpl(this.core, this.bounds, labelValues, bornMs);
   }
 
-  protected family(series: Iterable<HistogramSeriesImpl>): HistogramFamily {
-    const out: HistogramSample[] = [];
-    for (const s of series) {
+  protected family(series: readonly HistogramSeriesImpl[]): HistogramFamily {
+    const out = series.map((s): HistogramSample => {
       const counts = s.counts;
       const bucketCounts = new Array<number>(counts.length);
       let total = 0;
@@ -141,14 +128,14 @@ export class Histogram<L extends string = never, D extends L = never> extends Me
         total += counts[i]!;
         bucketCounts[i] = total;
       }
-      out.push({
+      return {
         labelValues: s.labelValues,
         bucketCounts,
         sum: s.sum,
         count: s.count,
         created: this.createdSeconds(s.bornMs),
-      });
-    }
+      };
+    });
     return {
       type: 'histogram',
       name: this.name,

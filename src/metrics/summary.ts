@@ -4,11 +4,10 @@
 import { InvalidArgumentError } from '../errors.js';
 import { quote } from '../model/names.js';
 import type { LabelValues, SummaryFamily, SummarySeries as SummarySample } from '../model/snapshot.js';
-import type { TimeArgs, TimerArgs } from './label-types.js';
-import { defineMetric, findExisting, MetricBase, notANumber } from './metric.js';
+import { defineMetric, findExisting, notANumber } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
 import { TimeWindowQuantiles } from './quantiles/time-window-quantiles.js';
-import { startTimer, timeCall } from './timing.js';
+import { startTimer, TimedMetric, timeCall } from './timing.js';
 
 /** prom-client's default percentiles. */
 export const DEFAULT_PERCENTILES: readonly number[] = Object.freeze([0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999]);
@@ -90,7 +89,7 @@ function checkPercentiles(metric: string, percentiles: unknown): readonly number
   return Object.freeze(sorted);
 }
 
-export class Summary<L extends string = never, D extends L = never> extends MetricBase<
+export class Summary<L extends string = never, D extends L = never> extends TimedMetric<
   L,
   D,
   SummaryChild,
@@ -136,17 +135,6 @@ export class Summary<L extends string = never, D extends L = never> extends Metr
     this.only('observe').observe(value);
   }
 
-  /** `startTimer()` without labels, `startTimer(labels)` with them. */
-  startTimer(...args: TimerArgs<L, D>): () => number {
-    return this.pick(args[0], 'startTimer').startTimer();
-  }
-
-  /** `time(fn)` without labels, `time(labels, fn)` with them. */
-  time<R>(...args: TimeArgs<L, D, R>): R {
-    const fn = args[args.length - 1] as () => R;
-    return this.pick(args.length > 1 ? args[0] : undefined, 'time').time(fn);
-  }
-
   protected newSeries(labelValues: LabelValues, bornMs: number): SummarySeriesImpl {
     const window =
       this.percentiles.length === 0
@@ -165,18 +153,16 @@ export class Summary<L extends string = never, D extends L = never> extends Metr
     (series.window as { dispose?: () => void } | undefined)?.dispose?.();
   }
 
-  protected family(series: Iterable<SummarySeriesImpl>): SummaryFamily {
-    const out: SummarySample[] = [];
-    for (const s of series) {
-      const quantileValues = s.window === undefined ? [] : s.window.query();
-      out.push({
+  protected family(series: readonly SummarySeriesImpl[]): SummaryFamily {
+    const out = series.map(
+      (s): SummarySample => ({
         labelValues: s.labelValues,
-        quantileValues,
+        quantileValues: s.window === undefined ? [] : s.window.query(),
         sum: s.sum,
         count: s.count,
         created: this.createdSeconds(s.bornMs),
-      });
-    }
+      }),
+    );
     return {
       type: 'summary',
       name: this.name,

@@ -12,13 +12,13 @@ import type { Pusher } from '../push/pusher.js';
 import { AggregationDeltas } from './aggregation-deltas.js';
 import type { AggregationGaugeMode } from './aggregation-deltas.js';
 import {
+  batchPusherOptions,
   checkInterval,
   checkMethod,
   checkOneOf,
   checkOptionsObject,
   checkUrl,
   presetHttpTransport,
-  pusherOptions,
 } from './preset-options.js';
 import type { HttpPresetOptions } from './preset-options.js';
 
@@ -50,9 +50,7 @@ export function aggregationGateway(options: AggregationGatewayOptions): Pusher {
   });
   const deltas = new AggregationDeltas(gauges);
   return periodicPusher({
-    ...pusherOptions(options, transport),
-    ...(options.registry !== undefined && { registry: options.registry }),
-    intervalMs,
+    ...batchPusherOptions(options, transport, intervalMs),
     encoder: prometheusTextEncoder(),
     hooks: {
       prepare: (collected) => deltas.prepare(collected),

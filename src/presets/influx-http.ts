@@ -10,31 +10,26 @@
 //                                 'influxdb', auth: { bearer: '<token>' }
 // VictoriaMetrics answers 204 even when it drops invalid lines; InfluxDB answers 400 with the
 // reason, which reaches `onError` as ERR_HTTP_STATUS with the body.
-import { influxLineEncoder, INFLUX_LINE_CONTENT_TYPE } from '../encoding/influx-line.js';
-import type { InfluxFlavor } from '../encoding/influx-line.js';
+import { INFLUX_LINE_CONTENT_TYPE } from '../encoding/influx-line.js';
 import { periodicPusher } from '../push/periodic-pusher.js';
 import type { Pusher } from '../push/pusher.js';
+import { checkFlavor, influxEncoder } from './influx-options.js';
+import type { InfluxPresetOptions } from './influx-options.js';
 import {
+  batchPusherOptions,
   checkInterval,
   checkMethod,
-  checkOneOf,
   checkOptionsObject,
   checkUrl,
-  INFLUX_FLAVORS,
   presetHttpTransport,
-  pusherOptions,
 } from './preset-options.js';
 import type { HttpPresetOptions } from './preset-options.js';
 
-export interface InfluxHttpOptions extends HttpPresetOptions {
+export interface InfluxHttpOptions extends HttpPresetOptions, InfluxPresetOptions {
   /** The write endpoint, query string included (`?db=` for InfluxDB 1.x). */
   readonly url: string | URL;
   /** `POST` (default) or `PUT`: the seed's `verb`. */
   readonly method?: 'POST' | 'PUT';
-  /** `victoriametrics` (default) or `influxdb` (strict line protocol, see influxUdp). */
-  readonly flavor?: InfluxFlavor;
-  /** A fixed measurement for every line (each field is then the full sample name). */
-  readonly measurement?: string;
 }
 
 /** Creates a batch pusher (not started) of Influx line protocol over HTTP. */
@@ -43,18 +38,11 @@ export function influxHttp(options: InfluxHttpOptions): Pusher {
   checkOptionsObject(preset, options);
   const url = checkUrl(preset, options.url);
   const method = checkMethod(preset, options.method, ['POST', 'PUT'], 'POST');
-  const flavor = checkOneOf(preset, 'flavor', options.flavor, INFLUX_FLAVORS, 'victoriametrics');
+  const flavor = checkFlavor(preset, options);
   const intervalMs = checkInterval(preset, options);
   const transport = presetHttpTransport(options, { url, method, contentType: INFLUX_LINE_CONTENT_TYPE, intervalMs });
   return periodicPusher({
-    ...pusherOptions(options, transport),
-    ...(options.registry !== undefined && { registry: options.registry }),
-    intervalMs,
-    encoder: (callbacks) =>
-      influxLineEncoder({
-        flavor,
-        ...(options.measurement !== undefined && { measurement: options.measurement }),
-        ...callbacks,
-      }),
+    ...batchPusherOptions(options, transport, intervalMs),
+    encoder: influxEncoder(options, flavor),
   });
 }

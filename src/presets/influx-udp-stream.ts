@@ -4,26 +4,20 @@
 // seed re-sent the whole family on every change). A lost datagram is repaired by the next change
 // of the same series.
 import { PAYLOAD_PRESETS } from '../encoding/framing.js';
-import { influxLineEncoder } from '../encoding/influx-line.js';
-import type { InfluxFlavor } from '../encoding/influx-line.js';
 import { streamingPusher } from '../push/streaming-pusher.js';
 import type { Pusher } from '../push/pusher.js';
+import { checkFlavor, influxEncoder } from './influx-options.js';
+import type { InfluxPresetOptions } from './influx-options.js';
 import {
-  checkOneOf,
   checkOptionsObject,
   checkPayloadBytes,
-  INFLUX_FLAVORS,
   presetUdpTransport,
   pusherOptions,
   streamOptions,
 } from './preset-options.js';
 import type { StreamPresetOptions, UdpPresetOptions } from './preset-options.js';
 
-export interface InfluxUdpStreamOptions extends StreamPresetOptions, UdpPresetOptions {
-  /** `victoriametrics` (default) or `influxdb`: see influxUdp. */
-  readonly flavor?: InfluxFlavor;
-  /** A fixed measurement for every line (each field is then the full sample name). */
-  readonly measurement?: string;
+export interface InfluxUdpStreamOptions extends StreamPresetOptions, UdpPresetOptions, InfluxPresetOptions {
   /** Largest datagram in bytes (default 1432). */
   readonly maxPayloadBytes?: number;
 }
@@ -32,19 +26,13 @@ export interface InfluxUdpStreamOptions extends StreamPresetOptions, UdpPresetOp
 export function influxUdpStream(options: InfluxUdpStreamOptions): Pusher {
   const preset = 'influxUdpStream';
   checkOptionsObject(preset, options);
-  const flavor = checkOneOf(preset, 'flavor', options.flavor, INFLUX_FLAVORS, 'victoriametrics');
+  const flavor = checkFlavor(preset, options);
   const maxPayloadBytes = checkPayloadBytes(preset, options.maxPayloadBytes, PAYLOAD_PRESETS.lan);
   const transport = presetUdpTransport(preset, options);
   return streamingPusher({
     ...pusherOptions(options, transport),
     ...streamOptions(options),
     mode: 'influx',
-    encoder: (callbacks) =>
-      influxLineEncoder({
-        flavor,
-        maxPayloadBytes,
-        ...(options.measurement !== undefined && { measurement: options.measurement }),
-        ...callbacks,
-      }),
+    encoder: influxEncoder(options, flavor, maxPayloadBytes),
   });
 }

@@ -10,30 +10,21 @@
 // VictoriaMetrics cluster over UDP: the tenant travels in the labels `vm_account_id` and
 // `vm_project_id` (vminsert removes them before storage; VM single-node keeps them as ordinary
 // labels), e.g. `registry.setDefaultLabels({ vm_account_id: 42, vm_project_id: 7 })`.
-import { influxLineEncoder } from '../encoding/influx-line.js';
-import type { InfluxFlavor } from '../encoding/influx-line.js';
 import { PAYLOAD_PRESETS } from '../encoding/framing.js';
 import { periodicPusher } from '../push/periodic-pusher.js';
 import type { Pusher } from '../push/pusher.js';
+import { checkFlavor, influxEncoder } from './influx-options.js';
+import type { InfluxPresetOptions } from './influx-options.js';
 import {
+  batchPusherOptions,
   checkInterval,
-  checkOneOf,
   checkOptionsObject,
   checkPayloadBytes,
-  INFLUX_FLAVORS,
   presetUdpTransport,
-  pusherOptions,
 } from './preset-options.js';
 import type { BatchPresetOptions, UdpPresetOptions } from './preset-options.js';
 
-export interface InfluxUdpOptions extends BatchPresetOptions, UdpPresetOptions {
-  /**
-   * `victoriametrics` (default): exact Prometheus names through an empty measurement.
-   * `influxdb`: strict line protocol for InfluxDB/Telegraf (names split at the last `_`, no NaN/Inf).
-   */
-  readonly flavor?: InfluxFlavor;
-  /** A fixed measurement for every line (each field is then the full sample name). */
-  readonly measurement?: string;
+export interface InfluxUdpOptions extends BatchPresetOptions, UdpPresetOptions, InfluxPresetOptions {
   /** Largest datagram in bytes (default 1432: a 1500-byte Ethernet MTU minus IP and UDP headers). */
   readonly maxPayloadBytes?: number;
 }
@@ -42,20 +33,12 @@ export interface InfluxUdpOptions extends BatchPresetOptions, UdpPresetOptions {
 export function influxUdp(options: InfluxUdpOptions): Pusher {
   const preset = 'influxUdp';
   checkOptionsObject(preset, options);
-  const flavor = checkOneOf(preset, 'flavor', options.flavor, INFLUX_FLAVORS, 'victoriametrics');
+  const flavor = checkFlavor(preset, options);
   const maxPayloadBytes = checkPayloadBytes(preset, options.maxPayloadBytes, PAYLOAD_PRESETS.lan);
   const intervalMs = checkInterval(preset, options);
   const transport = presetUdpTransport(preset, options);
   return periodicPusher({
-    ...pusherOptions(options, transport),
-    ...(options.registry !== undefined && { registry: options.registry }),
-    intervalMs,
-    encoder: (callbacks) =>
-      influxLineEncoder({
-        flavor,
-        maxPayloadBytes,
-        ...(options.measurement !== undefined && { measurement: options.measurement }),
-        ...callbacks,
-      }),
+    ...batchPusherOptions(options, transport, intervalMs),
+    encoder: influxEncoder(options, flavor, maxPayloadBytes),
   });
 }

@@ -17,13 +17,13 @@ import { prometheusTextEncoder } from '../encoding/prometheus-text.js';
 import { periodicPusher } from '../push/periodic-pusher.js';
 import type { Pusher } from '../push/pusher.js';
 import {
+  batchPusherOptions,
   checkInterval,
   checkMethod,
   checkOneOf,
   checkOptionsObject,
   checkUrl,
   presetHttpTransport,
-  pusherOptions,
 } from './preset-options.js';
 import type { HttpPresetOptions } from './preset-options.js';
 
@@ -51,9 +51,7 @@ export function openMetricsHttp(options: OpenMetricsHttpOptions): Pusher {
   const encoder = format === 'openmetrics' ? openMetricsEncoder() : prometheusTextEncoder();
   const transport = presetHttpTransport(options, { url, method, contentType: encoder.contentType, intervalMs });
   return periodicPusher({
-    ...pusherOptions(options, transport),
-    ...(options.registry !== undefined && { registry: options.registry }),
-    intervalMs,
+    ...batchPusherOptions(options, transport, intervalMs),
     encoder,
   });
 }

@@ -4,13 +4,11 @@
 // the option and the (redacted) value, and the HTTP transport with its default retry policy.
 import type http from 'node:http';
 import type { Clock } from '../clock.js';
-import type { InfluxFlavor } from '../encoding/influx-line.js';
-import type { StatsdTagStyle } from '../encoding/statsd.js';
 import { InvalidArgumentError } from '../errors.js';
 import { quote } from '../model/names.js';
 import type { PushErrorHandler } from '../push/default-on-error.js';
 import { DEFAULT_INTERVAL_MS } from '../push/periodic-pusher.js';
-import type { SnapshotSource } from '../push/periodic-pusher.js';
+import type { PeriodicPusherOptions, SnapshotSource } from '../push/periodic-pusher.js';
 import type { PusherOptions } from '../push/pusher-base.js';
 import type { ChangeSource, StatsdStreamingOptions } from '../push/streaming-pusher.js';
 import type { Registry } from '../registry.js';
@@ -101,9 +99,6 @@ export interface UdpPresetOptions {
   readonly lookup?: UdpLookup;
 }
 
-export const INFLUX_FLAVORS: readonly InfluxFlavor[] = ['victoriametrics', 'influxdb'];
-export const STATSD_TAG_STYLES: readonly StatsdTagStyle[] = ['dogstatsd', 'influx', 'librato', 'signalfx'];
-
 /** Default attempts per request of the HTTP presets (the first one included). */
 export const DEFAULT_PRESET_RETRY_ATTEMPTS = 3;
 
@@ -118,6 +113,22 @@ export function pusherOptions(options: PresetOptions, transport: Transport): Pus
   if (options.clock !== undefined) out.clock = options.clock;
   if (options.selfMetrics !== undefined) out.selfMetrics = options.selfMetrics;
   return out;
+}
+
+/**
+ * What every batch preset gives its periodic pusher besides the encoder (and its own hooks): the
+ * options all presets pass through, the registry and the interval the preset has checked.
+ */
+export function batchPusherOptions(
+  options: BatchPresetOptions,
+  transport: Transport,
+  intervalMs: number,
+): PusherOptions & Pick<PeriodicPusherOptions, 'registry' | 'intervalMs'> {
+  return {
+    ...pusherOptions(options, transport),
+    ...(options.registry !== undefined && { registry: options.registry }),
+    intervalMs,
+  };
 }
 
 /** The streaming pusher's own options, without the ones left undefined. */
@@ -237,6 +248,16 @@ export interface HttpWiring {
   readonly method: string;
   readonly contentType: string;
   readonly intervalMs: number;
+  /** Headers the protocol itself requires; the caller's `headers` win over them. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The User-Agent when the caller gives none (default: httpTransport's). */
+  readonly userAgent?: string;
+  /** Statuses retried, besides network errors and timeouts (default: httpTransport's). */
+  readonly retryableStatuses?: readonly number[];
+  /** Retry every 5xx too, for protocols whose spec says so (remote write). */
+  readonly retryOn5xx?: boolean;
+  /** The encoder compresses the body itself (remote write's snappy): `options.gzip` is ignored. */
+  readonly selfCompressed?: boolean;
 }
 
 /**
@@ -245,17 +266,21 @@ export interface HttpWiring {
  */
 export function presetHttpTransport(options: HttpPresetOptions, wiring: HttpWiring): Transport {
   if (options.transport !== undefined) return options.transport;
+  const headers = wiring.headers === undefined ? options.headers : { ...wiring.headers, ...options.headers };
+  const userAgent = options.userAgent ?? wiring.userAgent;
   const transport = httpTransport({
     url: wiring.url,
     method: wiring.method,
     contentType: wiring.contentType,
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.headers !== undefined && { headers: options.headers }),
+    ...(headers !== undefined && { headers }),
     ...(options.auth !== undefined && { auth: options.auth }),
-    ...(options.gzip !== undefined && { gzip: options.gzip }),
+    ...(wiring.selfCompressed !== true && options.gzip !== undefined && { gzip: options.gzip }),
     ...(options.tls !== undefined && { tls: options.tls }),
     ...(options.agent !== undefined && { agent: options.agent }),
-    ...(options.userAgent !== undefined && { userAgent: options.userAgent }),
+    ...(userAgent !== undefined && { userAgent }),
+    ...(wiring.retryableStatuses !== undefined && { retryableStatuses: wiring.retryableStatuses }),
+    ...(wiring.retryOn5xx !== undefined && { retryOn5xx: wiring.retryOn5xx }),
     ...(options.clock !== undefined && { clock: options.clock }),
   });
   if (options.retry === false) return transport;

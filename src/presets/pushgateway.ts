@@ -27,12 +27,12 @@ import { redactUrl } from '../redact.js';
 import { groupingClashCheck } from './pushgateway-clash.js';
 import { groupPath } from './pushgateway-path.js';
 import {
+  batchPusherOptions,
   checkInterval,
   checkMethod,
   checkOptionsObject,
   checkUrl,
   presetHttpTransport,
-  pusherOptions,
 } from './preset-options.js';
 import type { HttpPresetOptions } from './preset-options.js';
 
@@ -81,9 +81,7 @@ export function pushgateway(options: PushgatewayOptions): Pusher {
   });
   const groupingMap = new Map<string, string>([['job', job], ...grouping]);
   return periodicPusher({
-    ...pusherOptions(options, transport),
-    ...(options.registry !== undefined && { registry: options.registry }),
-    intervalMs,
+    ...batchPusherOptions(options, transport, intervalMs),
     encoder: alwaysOnePayload(prometheusTextEncoder()),
     sendOptions: { method, path },
     hooks: {

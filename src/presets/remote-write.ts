@@ -13,15 +13,12 @@
 import { remoteWriteEncoder } from '../encoding/remote-write.js';
 import { periodicPusher } from '../push/periodic-pusher.js';
 import type { Pusher } from '../push/pusher.js';
-import { httpTransport } from '../transport/http.js';
-import { withRetry } from '../transport/retry.js';
-import type { Transport } from '../transport/transport.js';
 import {
-  DEFAULT_PRESET_RETRY_ATTEMPTS,
+  batchPusherOptions,
   checkInterval,
   checkOptionsObject,
   checkUrl,
-  pusherOptions,
+  presetHttpTransport,
 } from './preset-options.js';
 import type { HttpPresetOptions } from './preset-options.js';
 
@@ -44,45 +41,18 @@ export function remoteWrite(options: RemoteWriteOptions): Pusher {
   const encoder = remoteWriteEncoder(
     options.maxSeriesPerRequest === undefined ? {} : { maxSeriesPerRequest: options.maxSeriesPerRequest },
   );
-  const transport = options.transport ?? remoteWriteTransport(options, url, encoder.headers, intervalMs);
-  return periodicPusher({
-    ...pusherOptions(options, transport),
-    ...(options.registry !== undefined && { registry: options.registry }),
-    intervalMs,
-    encoder,
-  });
-}
-
-/**
- * Like presetHttpTransport, plus the spec's retry rule (every 5xx, and 429, nothing else) and
- * headers, which that shared helper has no options for.
- */
-function remoteWriteTransport(
-  options: RemoteWriteOptions,
-  url: URL,
-  headers: Readonly<Record<string, string>>,
-  intervalMs: number,
-): Transport {
-  const { 'User-Agent': userAgent, 'Content-Type': contentType, ...specHeaders } = headers;
-  const transport = httpTransport({
+  const { 'User-Agent': userAgent, 'Content-Type': contentType, ...specHeaders } = encoder.headers;
+  const transport = presetHttpTransport(options, {
     url,
     method: 'POST',
     contentType: contentType ?? 'application/x-protobuf',
-    headers: { ...specHeaders, ...options.headers },
+    intervalMs,
+    headers: specHeaders,
+    ...(userAgent !== undefined && { userAgent }),
+    // The spec's retry rule: every 5xx, and 429, nothing else.
     retryableStatuses: [429],
     retryOn5xx: true,
-    userAgent: options.userAgent ?? userAgent ?? 'prometheus-push-client',
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.auth !== undefined && { auth: options.auth }),
-    ...(options.tls !== undefined && { tls: options.tls }),
-    ...(options.agent !== undefined && { agent: options.agent }),
-    ...(options.clock !== undefined && { clock: options.clock }),
+    selfCompressed: true,
   });
-  if (options.retry === false) return transport;
-  return withRetry(transport, {
-    maxAttempts: DEFAULT_PRESET_RETRY_ATTEMPTS,
-    deadlineMs: intervalMs,
-    ...(options.clock !== undefined && { clock: options.clock }),
-    ...options.retry,
-  });
+  return periodicPusher({ ...batchPusherOptions(options, transport, intervalMs), encoder });
 }

@@ -8,32 +8,18 @@
 // Counter deltas are lost with their datagram (UDP), and increments made while the pusher is not
 // running (before start, after stop, between run() sessions) are never sent: StatsD counts
 // deltas. Use `statsdUdp` when every increment must arrive eventually.
-import { PAYLOAD_PRESETS } from '../encoding/framing.js';
 import { statsdEncoder } from '../encoding/statsd.js';
-import type { StatsdObservationType, StatsdTagStyle } from '../encoding/statsd.js';
+import type { StatsdObservationType } from '../encoding/statsd.js';
 import { streamingPusher } from '../push/streaming-pusher.js';
 import type { Pusher } from '../push/pusher.js';
-import {
-  checkOneOf,
-  checkOptionsObject,
-  checkPayloadBytes,
-  checkPrefix,
-  presetUdpTransport,
-  pusherOptions,
-  STATSD_TAG_STYLES,
-  streamOptions,
-} from './preset-options.js';
+import { checkOneOf, checkOptionsObject, presetUdpTransport, pusherOptions, streamOptions } from './preset-options.js';
 import type { StreamPresetOptions, UdpPresetOptions } from './preset-options.js';
+import { checkStatsdFormat } from './statsd-options.js';
+import type { StatsdPresetOptions } from './statsd-options.js';
 
 const OBSERVATION_TYPES: readonly StatsdObservationType[] = ['ms', 'h', 'd'];
 
-export interface StatsdUdpStreamOptions extends StreamPresetOptions, UdpPresetOptions {
-  /** `dogstatsd` (default), `influx`, `librato` or `signalfx`: see statsdUdp. */
-  readonly tagStyle?: StatsdTagStyle;
-  /** Prepended to every name as given; include the separator (`myapp.`). */
-  readonly prefix?: string;
-  /** Largest datagram in bytes (default 1432). */
-  readonly maxPayloadBytes?: number;
+export interface StatsdUdpStreamOptions extends StreamPresetOptions, UdpPresetOptions, StatsdPresetOptions {
   /** StatsD type of a histogram observation: `ms` (default, value × 1000), `h` or `d` (value as is). */
   readonly histogramType?: StatsdObservationType;
   /** StatsD type of a summary observation: `ms` (default), `h` or `d`. */
@@ -44,9 +30,7 @@ export interface StatsdUdpStreamOptions extends StreamPresetOptions, UdpPresetOp
 export function statsdUdpStream(options: StatsdUdpStreamOptions): Pusher {
   const preset = 'statsdUdpStream';
   checkOptionsObject(preset, options);
-  const tagStyle = checkOneOf(preset, 'tagStyle', options.tagStyle, STATSD_TAG_STYLES, 'dogstatsd');
-  const prefix = checkPrefix(preset, options.prefix);
-  const maxPayloadBytes = checkPayloadBytes(preset, options.maxPayloadBytes, PAYLOAD_PRESETS.lan);
+  const format = checkStatsdFormat(preset, options);
   const histogramType = checkOneOf(preset, 'histogramType', options.histogramType, OBSERVATION_TYPES, 'ms');
   const summaryType = checkOneOf(preset, 'summaryType', options.summaryType, OBSERVATION_TYPES, 'ms');
   const transport = presetUdpTransport(preset, options);
@@ -54,7 +38,6 @@ export function statsdUdpStream(options: StatsdUdpStreamOptions): Pusher {
     ...pusherOptions(options, transport),
     ...streamOptions(options),
     mode: 'statsd',
-    encoder: (callbacks) =>
-      statsdEncoder({ tagStyle, prefix, maxPayloadBytes, histogramType, summaryType, ...callbacks }),
+    encoder: (callbacks) => statsdEncoder({ ...format, histogramType, summaryType, ...callbacks }),
   });
 }

@@ -7,45 +7,25 @@
 //
 // Targets: statsd_exporter (any `tagStyle`), Etsy statsd (only `dogstatsd` tags survive its key
 // sanitizer), the Datadog agent (reads 8 KiB datagrams by default), Telegraf's statsd input.
-import { PAYLOAD_PRESETS } from '../encoding/framing.js';
 import { statsdEncoder } from '../encoding/statsd.js';
-import type { StatsdTagStyle } from '../encoding/statsd.js';
 import { periodicPusher } from '../push/periodic-pusher.js';
 import type { Pusher } from '../push/pusher.js';
-import {
-  checkInterval,
-  checkOneOf,
-  checkOptionsObject,
-  checkPayloadBytes,
-  checkPrefix,
-  presetUdpTransport,
-  pusherOptions,
-  STATSD_TAG_STYLES,
-} from './preset-options.js';
+import { batchPusherOptions, checkInterval, checkOptionsObject, presetUdpTransport } from './preset-options.js';
 import type { BatchPresetOptions, UdpPresetOptions } from './preset-options.js';
+import { checkStatsdFormat } from './statsd-options.js';
+import type { StatsdPresetOptions } from './statsd-options.js';
 
-export interface StatsdUdpOptions extends BatchPresetOptions, UdpPresetOptions {
-  /** `dogstatsd` (default, `|#k:v`), `influx` (`name,k=v`), `librato` (`name#k=v`), `signalfx` (`name[k=v]`). */
-  readonly tagStyle?: StatsdTagStyle;
-  /** Prepended to every name as given; include the separator (`myapp.`). */
-  readonly prefix?: string;
-  /** Largest datagram in bytes (default 1432; 8932 on jumbo frames, 512 across the Internet). */
-  readonly maxPayloadBytes?: number;
-}
+export interface StatsdUdpOptions extends BatchPresetOptions, UdpPresetOptions, StatsdPresetOptions {}
 
 /** Creates a batch pusher (not started) of StatsD gauges over UDP. */
 export function statsdUdp(options: StatsdUdpOptions): Pusher {
   const preset = 'statsdUdp';
   checkOptionsObject(preset, options);
-  const tagStyle = checkOneOf(preset, 'tagStyle', options.tagStyle, STATSD_TAG_STYLES, 'dogstatsd');
-  const prefix = checkPrefix(preset, options.prefix);
-  const maxPayloadBytes = checkPayloadBytes(preset, options.maxPayloadBytes, PAYLOAD_PRESETS.lan);
+  const format = checkStatsdFormat(preset, options);
   const intervalMs = checkInterval(preset, options);
   const transport = presetUdpTransport(preset, options);
   return periodicPusher({
-    ...pusherOptions(options, transport),
-    ...(options.registry !== undefined && { registry: options.registry }),
-    intervalMs,
-    encoder: (callbacks) => statsdEncoder({ tagStyle, prefix, maxPayloadBytes, ...callbacks }),
+    ...batchPusherOptions(options, transport, intervalMs),
+    encoder: (callbacks) => statsdEncoder({ ...format, ...callbacks }),
   });
 }

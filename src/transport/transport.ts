@@ -93,3 +93,29 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
   return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
+
+/**
+ * The sends a transport has started and not yet settled: `close()` waits for them (the contract:
+ * a send already started finishes before the sockets are released). Each send leaves the set as
+ * it settles, so a long-lived transport holds only what is in flight.
+ */
+export class InFlightSends {
+  private readonly sends = new Set<Promise<SendResult>>();
+
+  /** Sends not settled yet. */
+  get size(): number {
+    return this.sends.size;
+  }
+
+  /** Keeps `send` until it settles; returns it. */
+  track(send: Promise<SendResult>): Promise<SendResult> {
+    this.sends.add(send);
+    void send.finally(() => this.sends.delete(send));
+    return send;
+  }
+
+  /** Settles once the sends tracked now have; `close()` loops while `size > 0` for any started since. */
+  allSettled(): Promise<unknown> {
+    return Promise.allSettled([...this.sends]);
+  }
+}

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import { InvalidArgumentError, NetworkError, PayloadTooLargeError } from '../errors.js';
 import type { PushError } from '../errors.js';
 import { describeErrno } from './errno.js';
-import { abortedResult, closedResult, raceAbort } from './transport.js';
+import { abortedResult, closedResult, InFlightSends, raceAbort } from './transport.js';
 import type { SendFailure, SendOptions, SendResult, Transport } from './transport.js';
 
 export interface ResolvedAddress {
@@ -100,7 +100,7 @@ export function udpTransport(options: UdpTransportOptions): Transport {
   /** An asynchronous socket error not yet reported; the next send returns it. */
   let pendingError: NetworkError | undefined;
   let closing = false;
-  const inFlight = new Set<Promise<SendResult>>();
+  const inFlight = new InFlightSends();
   const retired = new Set<Connection>();
 
   function report(error: PushError): void {
@@ -303,15 +303,12 @@ export function udpTransport(options: UdpTransportOptions): Transport {
       ) {
         return transmit(ready, payload);
       }
-      const result = sendNow(payload, signal);
-      inFlight.add(result);
-      void result.finally(() => inFlight.delete(result));
-      return result;
+      return inFlight.track(sendNow(payload, signal));
     },
     async close(): Promise<void> {
       closing = true;
       // Flush: sends waiting for DNS or for the socket still go out before the socket closes.
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      while (inFlight.size > 0) await inFlight.allSettled();
       const settled = link === undefined ? undefined : await link;
       const closes = [...retired].map(closeWhenIdle);
       if (settled?.ok === true) closes.push(closeWhenIdle(settled.conn));
