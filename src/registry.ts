@@ -8,12 +8,26 @@ import type { ChangeListener } from './model/events.js';
 import { isValidLabelName, quote, typeName } from './model/names.js';
 import type { MetricFamily, MetricType, Snapshot } from './model/snapshot.js';
 import type { LabelMap } from './metrics/label-types.js';
-import type { Metric } from './metrics/metric.js';
+import type { Metric, MetricParts } from './metrics/metric.js';
 
 /** Registry-wide default labels: names and values in the same order. */
 export interface DefaultLabels {
   readonly defaultLabelNames: readonly string[];
   readonly defaultLabelValues: readonly string[];
+}
+
+/**
+ * What `Registry.collectParts()` returns: what `collect()` would, with each metric left to be
+ * collected in parts (see `MetricParts`), for a pusher that yields to the event loop in between.
+ */
+export interface RegistryParts extends DefaultLabels {
+  /** When the collection began, in milliseconds since the epoch (every part carries it). */
+  readonly timestampMs: number;
+  /**
+   * The metrics registered at the call, in registration order. Call `collectParts()` on each when
+   * you reach it: its series list is taken then.
+   */
+  readonly metrics: readonly { collectParts(): MetricParts }[];
 }
 
 export interface RegistryOptions {
@@ -160,6 +174,24 @@ export class Registry {
   }
 
   /**
+   * Like `collect()`, but leaves each metric to be collected in parts, a range of series at a
+   * time: what a pusher uses to collect a large registry in slices and yield to the event loop
+   * between them. Default labels and the timestamp are read now.
+   */
+  collectParts(): RegistryParts {
+    const metrics: { collectParts(): MetricParts }[] = [];
+    for (const metric of this.metrics.values()) {
+      metrics.push(metric.collectParts === undefined ? whole(metric) : (metric as { collectParts(): MetricParts }));
+    }
+    return {
+      metrics,
+      defaultLabelNames: this.defaults.defaultLabelNames,
+      defaultLabelValues: this.defaults.defaultLabelValues,
+      timestampMs: this.clock.now(),
+    };
+  }
+
+  /**
    * Calls `listener` on every change of every metric registered here, now or later (streaming).
    * Several listeners may be attached; each metric then calls one fan-out function. A metric has
    * a single listener slot, so a metric registered in two registries reports to the registry
@@ -191,6 +223,21 @@ export class Registry {
       if (metric.listener === previous || metric.listener === undefined) metric.listener = this.listener;
     }
   }
+}
+
+/** Parts of a metric that can only be collected whole: it is collected when its parts are asked for. */
+function whole(metric: Metric): { collectParts(): MetricParts } {
+  return {
+    collectParts() {
+      const family = metric.collect();
+      const series = family.series as readonly unknown[];
+      return {
+        size: series.length,
+        collect: (from, to) =>
+          from === 0 && to >= series.length ? family : ({ ...family, series: series.slice(from, to) } as MetricFamily),
+      };
+    },
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Wire benchmarks: Influx line encoding vs @influxdata/influxdb-client, StatsD batch packing and
 // sending vs hot-shots, and an HTTP push of Prometheus text vs prom-client's Pushgateway.
 // The sinks are separate Node processes (sinks/), started and stopped by PID from here.
+import http from 'node:http';
 import { setImmediate as turn } from 'node:timers/promises';
 import { Point } from '@influxdata/influxdb-client';
 import StatsD from 'hot-shots';
@@ -246,9 +247,16 @@ async function httpPush(ctx) {
       },
     });
     const [o, q] = [await oursSink.stats(), await peerSink.stats()];
+    const floor = await sendFloor(ctx, oursSink.port, Math.round(o.bytes / o.requests));
+    const peerMs = median(res.peer) / 1e6;
     return {
       ...toMs(res),
       notes: [
+        `floor: just sending a ready ${Math.round(o.bytes / o.requests).toLocaleString('en')}-byte body to the same ` +
+          `sink (bare node:http keep-alive POST, nothing to collect or encode) takes ${floor.toFixed(2)} ms ` +
+          `(median); prom-client's median push ÷ that floor = ${(peerMs / floor).toFixed(1)}×, the most any client ` +
+          `could reach here; at 15× a push may take ${(peerMs / 15).toFixed(2)} ms, leaving ` +
+          `${(peerMs / 15 - floor).toFixed(2)} ms for collect + encode`,
         `ours measured through ${preset ? 'the `pushgateway` preset (method POST), `pushNow()`' : 'prometheusTextEncoder + httpTransport (no preset yet)'}`,
         `bytes per push: ours ${Math.round(o.bytes / o.requests).toLocaleString('en')}, ` +
           `prom-client ${Math.round(q.bytes / q.requests).toLocaleString('en')}`,
@@ -260,6 +268,38 @@ async function httpPush(ctx) {
     await close();
     oursSink.stop();
     peerSink.stop();
+  }
+}
+
+/**
+ * The floor of an HTTP push here: a bare keep-alive POST of a ready body of `size` bytes to the
+ * sink, until its answer. Median over batches like wholeOp's, in ms.
+ */
+async function sendFloor(ctx, port, size) {
+  const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
+  const body = Buffer.alloc(size, 0x61);
+  const post = () =>
+    new Promise((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port,
+        path: '/metrics/job/floor',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'text/plain', 'content-length': String(size) },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  try {
+    const res = await wholeOp({ ...ctx, ours: post, peer: post });
+    return median([...res.ours, ...res.peer]) / 1e6;
+  } finally {
+    agent.destroy();
   }
 }
 

