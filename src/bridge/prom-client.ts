@@ -84,8 +84,9 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
 const ENUM_TYPES = ['counter', 'gauge', 'histogram', 'summary'] as const;
 
 /**
- * A snapshot source over a prom-client registry. Hand it to a pusher whose `registry` accepts an
- * asynchronous source, or call `collect()` and encode the snapshot yourself.
+ * A snapshot source over a prom-client registry: pass it as any batch preset's `registry`
+ * (`remoteWrite({ url, registry: fromPromClient(register, { registry: pushRegistry }) })`), or
+ * call `collect()` and encode the snapshot yourself.
  */
 export function fromPromClient(register: PromClientRegistry, options: PromClientSourceOptions = {}): PromClientSource {
   const clock = options.clock ?? systemClock;

@@ -39,9 +39,12 @@ import type { ChunkedBodyTransport, SliceableEncoder, SliceFraming, SlicingOptio
 
 export const DEFAULT_INTERVAL_MS = 15_000;
 
-/** Anything that can produce a Snapshot: a `Registry`, or your own combination of registries. */
+/**
+ * Anything that can produce a Snapshot: a `Registry`, your own combination of registries, or an
+ * asynchronous source such as `fromPromClient(register)` (prom-client 15 collects asynchronously).
+ */
 export interface SnapshotSource {
-  collect(): Snapshot;
+  collect(): Snapshot | PromiseLike<Snapshot>;
   /**
    * Optional (a `Registry` has it): lets a sliced push collect a large registry a slice at a
    * time instead of all at once.
@@ -256,7 +259,7 @@ class PeriodicPusher extends PusherBase {
     let payloads: Uint8Array[];
     let stage = 'registry.collect()';
     try {
-      collected = this.registry.collect();
+      collected = await this.registry.collect();
       stage = 'hooks.prepare()';
       prepared = this.hooks.prepare === undefined ? collected : this.hooks.prepare(collected);
       stage = 'the encoder';
@@ -306,7 +309,7 @@ class PeriodicPusher extends PusherBase {
         const source = this.registry;
         cursor =
           source.collectParts === undefined
-            ? SliceCursor.ofSnapshot(source.collect(), mark)
+            ? SliceCursor.ofSnapshot(await source.collect(), mark)
             : SliceCursor.ofParts(source.collectParts(), mark);
       }
     } catch (thrown) {
@@ -405,7 +408,7 @@ class PeriodicPusher extends PusherBase {
    */
   private async collectWhole(signal: AbortSignal | undefined): Promise<Snapshot | undefined> {
     const source = this.registry;
-    if (source.collectParts === undefined) return source.collect();
+    if (source.collectParts === undefined) return await source.collect();
     const cursor = SliceCursor.ofParts(source.collectParts(), true);
     const budget = this.collectBudget;
     const slices: Snapshot[] = [];
