@@ -31,3 +31,23 @@ export function escapePrometheusHelp(help: string): string {
 export function escapeOpenMetricsHelp(help: string): string {
   return escapeLabelValue(help);
 }
+
+/**
+ * `s` with every UTF-16 unit for which `replacement` returns a string replaced by that string
+ * (`undefined` keeps the unit). For text a regex test already found special, so a call per unit
+ * costs little.
+ */
+export function replaceUnits(
+  s: string,
+  replacement: (unit: number, s: string, i: number) => string | undefined,
+): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const rep = replacement(s.charCodeAt(i), s, i);
+    if (rep === undefined) continue;
+    out += s.slice(from, i) + rep;
+    from = i + 1;
+  }
+  return out + s.slice(from);
+}

@@ -28,7 +28,9 @@
 //  - no timestamp by default (the server stamps the write); `timestamp: true` adds the snapshot's
 //    time at `precision`, built from whole milliseconds (an HTTP transport then sends
 //    `?precision=` + `precisionParam`, which VM 1.79.5 and InfluxDB 1.6.7 both read right);
-//  - never a trailing space (VM rejects such a line with "cannot parse timestamp").
+//  - never a trailing space (VM rejects such a line with "cannot parse timestamp");
+//  - with `maxPayloadBytes`, the lines of one histogram or summary series share a payload
+//    whenever they fit in one (PayloadWriter units).
 //
 // Escaping (PROTOCOLS §2.1). Measurement: space and comma (and `=` in the VM flavour, where it is
 // harmless); tag keys, tag values and field keys: space, comma and `=`, each as `\<char>`. A
@@ -49,16 +51,19 @@
 import type { LabelValues, MetricFamily, Snapshot } from '../model/snapshot.js';
 import type { Encoder, EncoderOptions } from './encoder.js';
 import { PayloadWriter } from './framing.js';
-import type { SampleSuffix, SampleVisitor } from './samples.js';
-import { formatDecimal } from './short-decimal.js';
+import type { DefaultLabelSet, SampleSuffix } from './samples.js';
 import {
   SAMPLE_SUFFIXES,
   SUFFIX_INFO,
+  SampleFamilyRecord,
+  SampleLines,
   applicableDefaults,
   extraLabel,
-  sampleLabelNames,
-  visitSamples,
+  familyDefaults,
 } from './samples.js';
+import { FamilyCache, flat, sameStrings } from './series-slots.js';
+import { replaceUnits } from './escape.js';
+import { formatDecimal } from './short-decimal.js';
 
 export type InfluxFlavor = 'victoriametrics' | 'influxdb';
 export type InfluxPrecision = 'ns' | 'us' | 'ms' | 's';
@@ -91,8 +96,8 @@ export interface InfluxLineEncoder extends Encoder {
 export const INFLUX_LINE_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 /**
- * The Influx line protocol encoder. It caches the rendered tag text of every series it has seen
- * (keyed by the series' label-values array), so keep one instance per registry.
+ * The Influx line protocol encoder. It caches the rendered names and tag text of every family
+ * and series it has seen, so keep one instance per registry.
  */
 export function influxLineEncoder(options: InfluxLineEncoderOptions = {}): InfluxLineEncoder {
   const flavor = options.flavor ?? 'victoriametrics';
@@ -110,8 +115,10 @@ export function influxLineEncoder(options: InfluxLineEncoderOptions = {}): Influ
     escapeKey,
     tagCache: new WeakMap(),
     extraCache: new WeakMap(),
+    families: new FamilyCache(),
     splitName: (sampleName) => splitName(sampleName, fixedMeasurement, strict, escapeKey, escapeMeasurement),
   };
+  let sizeHint = 0;
 
   return {
     contentType: INFLUX_LINE_CONTENT_TYPE,
@@ -120,12 +127,16 @@ export function influxLineEncoder(options: InfluxLineEncoderOptions = {}): Influ
     precision,
     precisionParam: precision === 'us' ? 'u' : precision,
     encode(snapshot: Snapshot): Uint8Array[] {
-      const writer = new PayloadWriter(maxPayloadBytes, onOversize);
-      const ts = timestamp ? ' ' + formatTimestamp(snapshot.timestampMs, precision) : '';
-      const visit = new InfluxVisit(shared, writer, ts, snapshot);
+      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });
+      // What ends every line: ` <timestamp>\n`, or the `\n` alone.
+      const end = timestamp ? flat(' ', formatTimestamp(snapshot.timestampMs, precision), '\n') : '\n';
+      const visit = new InfluxVisit(shared, writer, end, snapshot);
       for (const family of snapshot.families) visit.family(family);
+      shared.families.endEncode(snapshot.last !== false);
       if (visit.skipped > 0 && onSkip !== undefined) onSkip(visit.skipped);
-      return writer.finish();
+      const payloads = writer.finish();
+      sizeHint = writer.size;
+      return payloads;
     },
   };
 }
@@ -147,15 +158,14 @@ interface TagEntry {
   readonly ascii: boolean;
 }
 
-/** Name parts by `SampleSuffix`, filled as the family's samples need them (per encode). */
-type FamilyNames = (NameParts | undefined)[];
-
 interface Shared {
   readonly strict: boolean;
   readonly escapeKey: (s: string) => string;
+  /** Series tags by label values: where a family's slots look on a miss. */
   readonly tagCache: WeakMap<LabelValues, TagEntry>;
   /** `,le=0.005`-style tags by extra index, keyed by the family's (stable) extra-values array. */
   readonly extraCache: WeakMap<readonly string[], ExtraTags>;
+  readonly families: FamilyCache<FamilyRecord>;
   readonly splitName: (sampleName: string) => NameParts;
 }
 
@@ -169,66 +179,79 @@ interface ExtraTags {
 const NO_EXTRAS: ExtraTags = { name: '', tags: [], ascii: true };
 const NON_ASCII = /[\u0080-\uFFFF]/;
 
-/** One encode: per-family state plus the sample visitor. */
-class InfluxVisit implements SampleVisitor {
-  skipped = 0;
-  private familyName = '';
-  private names: FamilyNames = [];
-  private labelNames: readonly string[] = [];
-  /** Rendered applicable default tags of the current family, as `,k=v...`. */
-  private defaults = '';
-  private defaultsAscii = true;
-  /** `,le=0.005` etc. by extra index, for the current family. */
-  private extras: ExtraTags = NO_EXTRAS;
-  private lastValues: LabelValues | undefined;
-  private lastTags = '';
-  private lastAscii = true;
+/**
+ * The encoder's record of a family (samples.ts): its name parts by sample suffix, its applicable
+ * default tags and extra tags, and its series' tags by slot.
+ */
+class FamilyRecord extends SampleFamilyRecord<TagEntry> {
+  /** Name parts by SampleSuffix, built as the family's samples need them. */
+  private readonly names: (NameParts | undefined)[] = [];
+  /** The tags of a series without labels: the applicable defaults, as `,k=v...`. */
+  private readonly bare: TagEntry;
+  readonly extras: ExtraTags;
 
   constructor(
     private readonly shared: Shared,
-    private readonly writer: PayloadWriter,
-    private readonly ts: string,
-    private readonly snapshot: Snapshot,
-  ) {}
-
-  family(family: MetricFamily): void {
-    if (family.series.length === 0) return;
-    const shared = this.shared;
-    const escape = shared.escapeKey;
-    // Name parts are rebuilt per encode: for the common one-series family, a cache lookup by name
-    // costs more than the escape check and the concatenations.
-    this.familyName = family.name;
-    this.names = [];
-    this.labelNames = family.labelNames;
-    if (this.snapshot.defaultLabelNames.length === 0) {
-      this.defaults = '';
-      this.defaultsAscii = true;
-    } else {
-      const d = applicableDefaults(
-        this.snapshot.defaultLabelNames,
-        this.snapshot.defaultLabelValues,
-        family.labelNames,
-        sampleLabelNames(family),
-      );
-      this.defaults = renderTags(d.names, d.values, escape);
-      this.defaultsAscii = !NON_ASCII.test(this.defaults);
-    }
+    private readonly name: string,
+    family: MetricFamily,
+    defaults: DefaultLabelSet,
+  ) {
+    super(family, defaults);
+    const d = familyDefaults(family, defaults);
+    const text = renderTags(d.names, d.values, shared.escapeKey);
+    this.bare = { names: [], defaults: text, text, ascii: !NON_ASCII.test(text) };
     const extra = extraLabel(family);
-    if (extra === undefined) this.extras = NO_EXTRAS;
-    else {
-      const cached = shared.extraCache.get(extra.values);
-      if (cached !== undefined && cached.name === extra.name) this.extras = cached;
-      else {
-        const key = ',' + escape(extra.name) + '=';
-        // An empty state name gives an empty tag value: omitted like any other.
-        const tags = extra.values.map((value) => (value === '' ? '' : flatten(key + escape(value))));
-        const fresh = { name: extra.name, tags, ascii: !tags.some((tag) => NON_ASCII.test(tag)) };
-        shared.extraCache.set(extra.values, fresh);
-        this.extras = fresh;
+    this.extras = extra === undefined ? NO_EXTRAS : extraTags(shared, extra.name, extra.values);
+  }
+
+  /** Measurement and field of the sample name with this suffix. */
+  parts(suffix: SampleSuffix): NameParts {
+    return (this.names[suffix] ??= this.shared.splitName(this.name + SAMPLE_SUFFIXES[suffix]));
+  }
+
+  /** The series' own tags then the family's defaults, from the encoder-wide cache when it has them. */
+  tags(labelValues: LabelValues): TagEntry {
+    if (labelValues.length === 0) return this.bare;
+    const labelNames = this.labelNames;
+    const defaults = this.bare.defaults;
+    const cache = this.shared.tagCache;
+    const entry = cache.get(labelValues);
+    if (entry !== undefined && entry.defaults === defaults) {
+      if (entry.names === labelNames) return entry;
+      if (sameStrings(entry.names, labelNames)) {
+        entry.names = labelNames;
+        return entry;
       }
     }
-    this.lastValues = undefined;
-    visitSamples(family, this);
+    const text = flat(renderTags(labelNames, labelValues, this.shared.escapeKey), defaults);
+    const fresh = { names: labelNames, defaults, text, ascii: !NON_ASCII.test(text) };
+    cache.set(labelValues, fresh);
+    return fresh;
+  }
+}
+
+function extraTags(shared: Shared, name: string, values: readonly string[]): ExtraTags {
+  const cached = shared.extraCache.get(values);
+  if (cached !== undefined && cached.name === name) return cached;
+  const escape = shared.escapeKey;
+  const key = ',' + escape(name) + '=';
+  // An empty state name gives an empty tag value: omitted like any other.
+  const tags = values.map((value) => (value === '' ? '' : flat(key, escape(value))));
+  const fresh = { name, tags, ascii: !tags.some((tag) => NON_ASCII.test(tag)) };
+  shared.extraCache.set(values, fresh);
+  return fresh;
+}
+
+/** One encode. */
+class InfluxVisit extends SampleLines<TagEntry, FamilyRecord> {
+  constructor(
+    private readonly shared: Shared,
+    writer: PayloadWriter,
+    /** What ends every line: ` <timestamp>\n`, or the `\n` alone. */
+    private readonly end: string,
+    snapshot: Snapshot,
+  ) {
+    super(writer, shared.families, snapshot);
   }
 
   sample(suffix: SampleSuffix, labelValues: LabelValues, extra: number, value: number): void {
@@ -238,79 +261,36 @@ class InfluxVisit implements SampleVisitor {
       this.skipped++;
       return;
     } else v = value !== value ? 'nan' : value > 0 ? 'inf' : '-inf';
-    if (labelValues !== this.lastValues) {
-      this.lastValues = labelValues;
-      this.lastTags = this.seriesTags(labelValues);
-    }
-    const parts = this.names[suffix] ?? this.resolveName(suffix);
-    let tags = this.lastTags;
-    let ascii = this.lastAscii && parts.ascii;
-    if (extra >= 0) {
-      tags += this.extras.tags[extra] ?? '';
-      ascii &&= this.extras.ascii;
-    }
+    this.seriesOf(labelValues);
+    const parts = this.record.parts(suffix);
+    const tags = this.tags;
     // Values and timestamps are ASCII: an all-ASCII line's byte length is its length.
-    const line = parts.measurement + tags + parts.field + v + this.ts;
-    this.writer.line(line, ascii ? line.length : undefined);
+    if (extra < 0) {
+      this.writer.add(parts.measurement, tags.text, parts.field, v, this.end, parts.ascii && tags.ascii);
+      return;
+    }
+    const extras = this.record.extras;
+    const start = parts.measurement === '' ? tags.text : parts.measurement + tags.text;
+    const ascii = parts.ascii && tags.ascii && extras.ascii;
+    this.writer.add(start, extras.tags[extra] ?? '', parts.field, v, this.end, ascii);
   }
 
   info(labelValues: LabelValues, infoNames: readonly string[], infoValues: readonly string[]): void {
     const escape = this.shared.escapeKey;
-    const d = applicableDefaults(
-      this.snapshot.defaultLabelNames,
-      this.snapshot.defaultLabelValues,
-      this.labelNames,
-      infoNames,
-    );
+    const labelNames = this.record.labelNames;
+    const { defaultLabelNames, defaultLabelValues } = this.defaults;
+    const d = applicableDefaults(defaultLabelNames, defaultLabelValues, labelNames, infoNames);
     const tags =
-      renderTags(this.labelNames, labelValues, escape) +
+      renderTags(labelNames, labelValues, escape) +
       renderTags(d.names, d.values, escape) +
       renderTags(infoNames, infoValues, escape);
-    const parts = this.names[SUFFIX_INFO] ?? this.resolveName(SUFFIX_INFO);
-    this.writer.line(parts.measurement + tags + parts.field + '1' + this.ts);
+    const parts = this.record.parts(SUFFIX_INFO);
+    this.writer.add(parts.measurement, tags, parts.field, '1', this.end, false);
   }
 
-  private resolveName(suffix: SampleSuffix): NameParts {
-    const parts = this.shared.splitName(this.familyName + SAMPLE_SUFFIXES[suffix]);
-    this.names[suffix] = parts;
-    return parts;
+  protected create(family: MetricFamily): FamilyRecord {
+    return new FamilyRecord(this.shared, family.name, family, this.defaults);
   }
-
-  /** The series' own tags then the family's defaults, from the cache when this encoder has seen the series. */
-  private seriesTags(labelValues: LabelValues): string {
-    const labelNames = this.labelNames;
-    const defaults = this.defaults;
-    // No own labels (one series per family): nothing worth a cache entry per series.
-    if (labelValues.length === 0) {
-      this.lastAscii = this.defaultsAscii;
-      return defaults;
-    }
-    const cache = this.shared.tagCache;
-    const entry = cache.get(labelValues);
-    if (entry !== undefined && entry.defaults === defaults) {
-      this.lastAscii = entry.ascii;
-      if (entry.names === labelNames) return entry.text;
-      if (sameStrings(entry.names, labelNames)) {
-        entry.names = labelNames;
-        return entry.text;
-      }
-    }
-    const text = flatten(renderTags(labelNames, labelValues, this.shared.escapeKey) + defaults);
-    const ascii = !NON_ASCII.test(text);
-    cache.set(labelValues, { names: labelNames, defaults, text, ascii });
-    this.lastAscii = ascii;
-    return text;
-  }
-}
-
-/**
- * Makes V8 store a concatenated string as one flat string. A cached text is copied into every
- * payload; copying a flat string is a memcpy, copying a concatenation tree walks its nodes each
- * time (measured: ~40 % of the time per line for 3-tag series).
- */
-function flatten(s: string): string {
-  void s.charCodeAt(0);
-  return s;
 }
 
 function renderTags(names: readonly string[], values: readonly string[], escape: (s: string) => string): string {
@@ -370,25 +350,20 @@ const VM_SPECIAL = /[ ,=\\\n\r]/;
 const INFLUX_KEY_SPECIAL = /[ ,=\n\r]|\\$/;
 const INFLUX_MEASUREMENT_SPECIAL = /[ ,\n\r]|\\$/;
 
+/** The backslash escape of a separator, newline or carriage return; `backslash`: `\\` too. */
+function influxEscape(c: number, equals: boolean, backslash: boolean): string | undefined {
+  if (c === 0x20) return '\\ ';
+  if (c === 0x2c) return '\\,';
+  if (c === 0x3d && equals) return '\\=';
+  if (c === 0x5c && backslash) return '\\\\';
+  if (c === 0x0a) return '\\n';
+  if (c === 0x0d) return '\\r';
+  return undefined;
+}
+
 /** VictoriaMetrics: measurement, tag key, tag value or field key. */
 export function escapeVmKey(s: string): string {
-  if (!VM_SPECIAL.test(s)) return s;
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let rep: string;
-    if (c === 0x20) rep = '\\ ';
-    else if (c === 0x2c) rep = '\\,';
-    else if (c === 0x3d) rep = '\\=';
-    else if (c === 0x5c) rep = '\\\\';
-    else if (c === 0x0a) rep = '\\n';
-    else if (c === 0x0d) rep = '\\r';
-    else continue;
-    out += s.slice(from, i) + rep;
-    from = i + 1;
-  }
-  return out + s.slice(from);
+  return VM_SPECIAL.test(s) ? replaceUnits(s, (c) => influxEscape(c, true, true)) : s;
 }
 
 /** InfluxDB: tag key, tag value or field key. */
@@ -402,27 +377,7 @@ export function escapeInfluxMeasurement(s: string): string {
 }
 
 function escapeInflux(s: string, equals: boolean): string {
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let rep: string;
-    if (c === 0x20) rep = '\\ ';
-    else if (c === 0x2c) rep = '\\,';
-    else if (c === 0x3d && equals) rep = '\\=';
-    else if (c === 0x0a) rep = '\\n';
-    else if (c === 0x0d) rep = '\\r';
-    else continue;
-    out += s.slice(from, i) + rep;
-    from = i + 1;
-  }
-  out += s.slice(from);
+  const out = replaceUnits(s, (c) => influxEscape(c, equals, false));
   // Only an input `\` can end the output (every replacement ends in another character).
   return out.endsWith('\\') ? out.slice(0, -1) + '_' : out;
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

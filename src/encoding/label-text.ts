@@ -1,11 +1,10 @@
 // Cached text pieces shared by the Prometheus text and OpenMetrics encoders.
 //
 // Escaping and joining a series' labels is most of the cost of a text exposition, and a series'
-// labels never change: the snapshot gives each series a label-values array of stable identity.
-// So a series' label text is built once per encoder and kept in a WeakMap keyed by that array
-// (the entry dies with the series), together with its most used line prefix (`x_total{...} `).
-// Everything cached is a flat string (see `flat`), and sample names come from a per-encoder table,
-// so a cache hit costs pointer comparisons only.
+// labels never change. So each family gets a record (`SeriesTexts`, by family name) holding its
+// series' text pieces in series order (series-slots.ts): a hit costs a pointer comparison.
+// Every cached piece is a flat string (see `flat`), and the writer appends pieces without
+// concatenating them first: copying a rope whose pieces are themselves ropes costs ~3× more.
 //
 // Label order, fixed so a series' text never changes between pushes: the family's own labels in
 // `labelNames` order, then the registry's default labels (like prom-client, which appends its
@@ -14,38 +13,83 @@
 // itself (own label, info label, `le`, `quantile`, the stateset label): the more specific wins,
 // and the exposition never repeats a label name.
 
-import type { LabelValues } from '../model/snapshot.js';
+import type { LabelValues, MetricFamily } from '../model/snapshot.js';
 import { escapeLabelValue } from './escape.js';
+import { FamilyCache, SeriesSlots, flat, sameStrings } from './series-slots.js';
 
-/** The label text of one series, ready to concatenate after a sample name. */
-export interface SeriesLabels {
-  /** `{a="x",b="y"}`, or `''` when the series has no labels at all. */
+/** Builds a series' pieces from its sample name and its label text (`a="x",b="y"`, or ''). */
+export type Render<T> = (name: string, inner: string) => T;
+
+/** `<name>{a="x"} `: a one-sample line (counter, gauge) but its value. */
+export const SAMPLE: Render<string> = (name, inner) => (inner === '' ? flat(name, ' ') : flat(name, '{', inner, '} '));
+/** `<name>{a="x",`: a line but its last label and value (bucket, quantile, state). */
+export const OPEN: Render<string> = (name, inner) => (inner === '' ? flat(name, '{') : flat(name, '{', inner, ','));
+
+/** A piece as above, and the labels alone (`{a="x"} `, ` ` without labels) for `_sum`, `_count`, `_created`. */
+export interface Pieces {
+  readonly first: string;
   readonly closed: string;
-  /** `{a="x",b="y",` or `{` alone: room for one more `name="value"}` (`le`, `quantile`, a state). */
-  readonly open: string;
 }
+const closed = (inner: string): string => (inner === '' ? ' ' : flat('{', inner, '} '));
+export const SAMPLE_CLOSED: Render<Pieces> = (name, inner) => ({ first: SAMPLE(name, inner), closed: closed(inner) });
+export const OPEN_CLOSED: Render<Pieces> = (name, inner) => ({ first: OPEN(name, inner), closed: closed(inner) });
 
-/**
- * What the cache keeps per series. Only the strings a family actually uses are built (a counter
- * series holds just its `sample` line prefix), so the cache costs about one line prefix per series.
- */
-interface Entry {
-  names: readonly string[];
-  readonly defaults: string;
-  /** `{a="x"}`/`{a="x",` (`''`/`{` without labels), or null until first asked. */
-  labels: SeriesLabels | null;
-  /** The sample name `sample` was built for ('' until first asked). */
-  sampleName: string;
-  /** `<sampleName>{a="x",...} `: a whole line but the value. */
-  sample: string;
-  /** The sample name `openSample` was built for ('' until first asked). */
-  openName: string;
-  /** `<openName>{a="x",...,`: a line but its last label and value (histogram buckets, quantiles, states). */
-  openSample: string;
+const NON_ASCII = /[\u0080-\uFFFF]/;
+
+/** The pieces of one family's series, in series order, and the family's metadata lines. */
+export class SeriesTexts<T> extends SeriesSlots<T> {
+  /** Whether every piece rendered so far (and the sample name) is ASCII: bytes = length. */
+  ascii: boolean;
+  /** The family's metadata lines, built by the encoder once per record. */
+  header: string | undefined = undefined;
+
+  private readonly type: string;
+  private readonly help: string;
+  private readonly unit: string;
+  private labelNames: readonly string[];
+
+  constructor(
+    family: MetricFamily,
+    private readonly defaults: string,
+    private readonly name: string,
+    private readonly renderPieces: Render<T>,
+  ) {
+    super();
+    this.type = family.type;
+    this.help = family.help;
+    this.unit = family.unit;
+    this.labelNames = family.labelNames;
+    this.ascii = !NON_ASCII.test(name);
+  }
+
+  /** Whether this record was built for this family (else the encoder builds a new one). */
+  matches(family: MetricFamily, defaults: string, name: string, render: Render<unknown>): boolean {
+    if (
+      this.type !== family.type ||
+      this.name !== name ||
+      this.renderPieces !== render ||
+      this.defaults !== defaults ||
+      this.help !== family.help ||
+      this.unit !== family.unit
+    ) {
+      return false;
+    }
+    if (this.labelNames === family.labelNames) return true;
+    // Same labels from a freshly built names array: adopt it so the next check is a pointer check.
+    if (!sameStrings(this.labelNames, family.labelNames)) return false;
+    this.labelNames = family.labelNames;
+    return true;
+  }
+
+  protected render(labelValues: LabelValues): T {
+    const inner = innerText(this.labelNames, labelValues, this.defaults);
+    if (this.ascii && NON_ASCII.test(inner)) this.ascii = false;
+    return this.renderPieces(this.name, inner);
+  }
 }
 
 export class LabelTextCache {
-  private readonly entries = new WeakMap<LabelValues, Entry>();
+  private readonly records = new FamilyCache<SeriesTexts<unknown>>();
   private readonly sampleNames = new Map<string, Map<string, string>>();
   private defaultNames: readonly string[] = [];
   private defaultValues: readonly string[] = [];
@@ -59,17 +103,20 @@ export class LabelTextCache {
     if (names === this.defaultNames && values === this.defaultValues) return;
     if (!sameStrings(names, this.defaultNames) || !sameStrings(values, this.defaultValues)) {
       this.defaultPairs = names.map((name, i) => `${name}="${escapeLabelValue(values[i] ?? '')}"`);
-      // Entries remember the defaults text they were built with, so they rebuild on a mismatch.
       this.allDefaults = this.defaultPairs.join(',');
     }
     this.defaultNames = names;
     this.defaultValues = values;
   }
 
+  /** Call at the end of every encode; `last`: it ended a push (see FamilyCache). */
+  endEncode(last: boolean): void {
+    this.records.endEncode(last);
+  }
+
   /**
    * The default-label text for a family (or one info series): the defaults minus those whose
-   * name is among `labelNames` or `reserved`. Returns the shared string when nothing is dropped,
-   * which keeps cache hits to one pointer comparison.
+   * name is among `labelNames` or `reserved`. Returns the shared string when nothing is dropped.
    */
   defaultsFor(labelNames: readonly string[], reserved: readonly string[] = NONE): string {
     const names = this.defaultNames;
@@ -83,10 +130,7 @@ export class LabelTextCache {
     return kept === undefined ? this.allDefaults : kept.join(',');
   }
 
-  /**
-   * `base + suffix` as one string object for the life of the encoder, so the per-series
-   * `sample` cache below is checked by identity.
-   */
+  /** `base + suffix` as one flat string, built once per encoder. */
   sampleName(base: string, suffix: string): string {
     let bySuffix = this.sampleNames.get(base);
     if (bySuffix === undefined) {
@@ -101,48 +145,23 @@ export class LabelTextCache {
     return name;
   }
 
-  /** The label text of one series; `defaults` comes from `defaultsFor` for its family. */
-  series(labelNames: readonly string[], labelValues: LabelValues, defaults: string): SeriesLabels {
-    const entry = this.entry(labelNames, labelValues, defaults);
-    if (entry.labels === null) {
-      const inner = innerText(labelNames, labelValues, defaults);
-      entry.labels = inner === '' ? EMPTY_LABELS : { closed: flat('{', inner, '}'), open: flat('{', inner, ',') };
-    }
-    return entry.labels;
-  }
-
   /**
-   * `<sampleName>{a="x",...} `: the line of a one-sample series (counter, gauge) minus its value.
-   * `sampleName` must come from `sampleName()`.
+   * The record of `family` whose pieces, built by `render` (SAMPLE, OPEN...), name `name`, with
+   * `defaults` from `defaultsFor`. Its `begin(family)` gives the slot of the first series.
    */
-  sample(labelNames: readonly string[], labelValues: LabelValues, defaults: string, sampleName: string): string {
-    const entry = this.entry(labelNames, labelValues, defaults);
-    if (entry.sampleName !== sampleName) {
-      const inner = innerText(labelNames, labelValues, defaults);
-      entry.sample = inner === '' ? flat(sampleName, ' ') : flat(sampleName, '{', inner, '} ');
-      entry.sampleName = sampleName;
-    }
-    return entry.sample;
+  texts<T>(family: MetricFamily, defaults: string, name: string, render: Render<T>): SeriesTexts<T> {
+    const record = this.records.get(family.name);
+    if (record !== undefined && record.matches(family, defaults, name, render)) return record as SeriesTexts<T>;
+    const fresh = new SeriesTexts(family, defaults, name, render);
+    this.records.set(family.name, fresh);
+    return fresh;
   }
 
   /**
-   * `<sampleName>{a="x",...,`: the line of a histogram bucket, summary quantile or state minus
-   * its last label (from a `SuffixCache`) and value. `sampleName` must come from `sampleName()`.
-   */
-  openSample(labelNames: readonly string[], labelValues: LabelValues, defaults: string, sampleName: string): string {
-    const entry = this.entry(labelNames, labelValues, defaults);
-    if (entry.openName !== sampleName) {
-      const inner = innerText(labelNames, labelValues, defaults);
-      entry.openSample = inner === '' ? flat(sampleName, '{') : flat(sampleName, '{', inner, ',');
-      entry.openName = sampleName;
-    }
-    return entry.openSample;
-  }
-
-  /**
-   * The complete label text of an info sample: the series' labels, then its info labels. An info
-   * label named like one of the family's own labels is dropped (the series identity wins), and a
-   * default label named like an info label gives way to it.
+   * The complete label text of an info sample, built on every encode (info series are few): the
+   * series' labels, the defaults, then its info labels. An info label named like one of the
+   * family's own labels is dropped (the series identity wins), and a default label named like an
+   * info label gives way to it.
    */
   info(
     labelNames: readonly string[],
@@ -150,43 +169,15 @@ export class LabelTextCache {
     infoNames: readonly string[],
     infoValues: readonly string[],
   ): string {
-    const base = this.series(labelNames, labelValues, this.defaultsFor(labelNames, infoNames));
-    let extra = '';
+    const pairs = [innerText(labelNames, labelValues, this.defaultsFor(labelNames, infoNames))];
     for (let i = 0; i < infoNames.length; i++) {
       const name = infoNames[i]!;
-      if (labelNames.includes(name)) continue;
-      if (extra !== '') extra += ',';
-      extra += `${name}="${escapeLabelValue(infoValues[i] ?? '')}"`;
+      if (!labelNames.includes(name)) pairs.push(`${name}="${escapeLabelValue(infoValues[i] ?? '')}"`);
     }
-    return extra === '' ? base.closed : base.open + extra + '}';
-  }
-
-  /** The series' entry, replaced by an empty one when its labels or defaults changed. */
-  private entry(labelNames: readonly string[], labelValues: LabelValues, defaults: string): Entry {
-    const entry = this.entries.get(labelValues);
-    if (entry !== undefined && entry.defaults === defaults) {
-      if (entry.names === labelNames) return entry;
-      // Same labels from a freshly built names array: adopt it so the next hit is a pointer check.
-      if (sameStrings(entry.names, labelNames)) {
-        entry.names = labelNames;
-        return entry;
-      }
-    }
-    const fresh: Entry = {
-      names: labelNames,
-      defaults,
-      labels: null,
-      sampleName: '',
-      sample: '',
-      openName: '',
-      openSample: '',
-    };
-    this.entries.set(labelValues, fresh);
-    return fresh;
+    const inner = pairs.filter((pair) => pair !== '').join(',');
+    return inner === '' ? '' : flat('{', inner, '}');
   }
 }
-
-const EMPTY_LABELS: SeriesLabels = { closed: '', open: '{' };
 
 /** `a="x",b="y"` plus the defaults text, without braces; `''` for no labels at all. */
 function innerText(labelNames: readonly string[], labelValues: LabelValues, defaults: string): string {
@@ -198,38 +189,29 @@ function innerText(labelNames: readonly string[], labelValues: LabelValues, defa
   return pairs.join(',');
 }
 
+/** `name="value"} ` suffixes completing an OPEN piece, one per value, and whether all are ASCII. */
+export interface Suffixes {
+  readonly texts: readonly string[];
+  readonly ascii: boolean;
+}
+
 /**
- * `name="value"} ` suffixes completing an `open` label text, one per value, cached by the
- * identity of the family's array (bucket bounds, quantiles, states), which lives as long as the
- * metric. The trailing space separates the sample value.
+ * Suffixes cached by the identity of the family's array (bucket bounds, quantiles, states), which
+ * lives as long as the metric. The trailing space separates the sample value.
  */
 export class SuffixCache<T> {
-  private readonly entries = new WeakMap<readonly T[], { readonly key: string; readonly suffixes: string[] }>();
+  private readonly entries = new WeakMap<readonly T[], Suffixes & { readonly key: string }>();
 
   constructor(private readonly render: (value: T) => string) {}
 
-  get(labelName: string, values: readonly T[]): string[] {
+  get(labelName: string, values: readonly T[]): Suffixes {
     const cached = this.entries.get(values);
-    if (cached !== undefined && cached.key === labelName) return cached.suffixes;
-    const suffixes = values.map((value) => flat(labelName, '="', this.render(value), '"} '));
-    this.entries.set(values, { key: labelName, suffixes });
-    return suffixes;
+    if (cached !== undefined && cached.key === labelName) return cached;
+    const texts = values.map((value) => flat(labelName, '="', this.render(value), '"} '));
+    const fresh = { key: labelName, texts, ascii: !texts.some((text) => NON_ASCII.test(text)) };
+    this.entries.set(values, fresh);
+    return fresh;
   }
 }
 
-/**
- * Concatenates into one flat string. `a + b` makes a rope (a V8 ConsString) that every later copy
- * has to walk again; cached ropes made a 10k-series exposition about twice as slow as flat
- * strings. `Array.prototype.join` allocates its result flat.
- */
-export function flat(...parts: string[]): string {
-  return parts.join('');
-}
-
 const NONE: readonly string[] = [];
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -16,9 +16,16 @@
 //   stateset   x{x="<state>"} 1 for the current state, 0 for the others
 // No `_created` samples (see prometheus-text.ts). `le` and `quantile` values are the canonical
 // renderings from number.ts (`0.005`, `1.0`, `10.0`, `+Inf`), shared with the text encoders.
+//
+// `SampleFamilyRecord` and `SampleLines` (at the end) are what the Influx and StatsD encoders
+// share on top of the visitor: a per-family record with the series' tags by slot, and an encode
+// that gives each sample its series' tags and keeps a histogram or summary series in one payload.
 
 import type { LabelValues, MetricFamily } from '../model/snapshot.js';
+import type { PayloadWriter } from './framing.js';
 import { formatLe, formatQuantile } from './number.js';
+import { SeriesSlots, sameStrings } from './series-slots.js';
+import type { FamilyCache } from './series-slots.js';
 
 /** Sample-name suffixes, indexed by `SampleSuffix`. */
 export const SAMPLE_SUFFIXES = ['', '_total', '_bucket', '_sum', '_count', '_info'] as const;
@@ -239,4 +246,163 @@ function cachedExtra(
     cache.set(bounds, extra);
   }
   return extra;
+}
+
+/** Registry default labels, as a snapshot carries them. */
+export interface DefaultLabelSet {
+  readonly defaultLabelNames: readonly string[];
+  readonly defaultLabelValues: readonly string[];
+}
+
+/** The array a family's extra label values come from (bounds, quantiles, states; stable per metric). */
+function extraSource(family: MetricFamily): readonly unknown[] | undefined {
+  switch (family.type) {
+    case 'histogram':
+      return family.upperBounds;
+    case 'summary':
+      return family.quantiles;
+    case 'stateset':
+      return family.states;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What an encoder writing one line per sample (Influx, StatsD) keeps per family, by name in a
+ * FamilyCache: built for one family shape and set of registry defaults (checked by identity on
+ * every encode), it holds the series' rendered tags `T` by slot (series-slots.ts).
+ */
+export abstract class SampleFamilyRecord<T> extends SeriesSlots<T> {
+  labelNames: readonly string[];
+  /** Whether the family has labels (its series then have slots). */
+  readonly labelled: boolean;
+  private readonly type: string;
+  private readonly defaultNames: readonly string[];
+  private readonly defaultValues: readonly string[];
+  private readonly extraValues: readonly unknown[] | undefined;
+
+  constructor(family: MetricFamily, defaults: DefaultLabelSet) {
+    super();
+    this.type = family.type;
+    this.labelNames = family.labelNames;
+    this.labelled = family.labelNames.length > 0;
+    this.defaultNames = defaults.defaultLabelNames;
+    this.defaultValues = defaults.defaultLabelValues;
+    this.extraValues = extraSource(family);
+  }
+
+  /** Whether this record was built for this family and these defaults (else build a new one). */
+  matches(family: MetricFamily, defaults: DefaultLabelSet): boolean {
+    if (
+      this.type !== family.type ||
+      this.defaultNames !== defaults.defaultLabelNames ||
+      this.defaultValues !== defaults.defaultLabelValues ||
+      this.extraValues !== extraSource(family)
+    ) {
+      return false;
+    }
+    if (this.labelNames === family.labelNames) return true;
+    // Same labels from a freshly built names array: adopt it so the next check is a pointer check.
+    if (!sameStrings(this.labelNames, family.labelNames)) return false;
+    this.labelNames = family.labelNames;
+    return true;
+  }
+
+  /** The tags of a series, from the encoder-wide cache by label values (a slot miss ends here). */
+  abstract tags(labelValues: LabelValues): T;
+
+  protected render(labelValues: LabelValues): T {
+    return this.tags(labelValues);
+  }
+}
+
+/** The registry defaults that apply to a family's samples (see `applicableDefaults`). */
+export function familyDefaults(family: MetricFamily, defaults: DefaultLabelSet): ApplicableDefaults {
+  const { defaultLabelNames: names, defaultLabelValues: values } = defaults;
+  return names.length === 0
+    ? NO_DEFAULTS
+    : applicableDefaults(names, values, family.labelNames, sampleLabelNames(family));
+}
+const NO_DEFAULTS: ApplicableDefaults = { names: NO_NAMES, values: NO_NAMES };
+
+/**
+ * One encode of a one-line-per-sample encoder: finds (or builds) each family's record, gives
+ * every sample the tags of its series (`tags`, from the record's slots), and makes each
+ * histogram or summary series a writer unit, so its lines share a payload when they fit in one.
+ */
+export abstract class SampleLines<T, R extends SampleFamilyRecord<T>> implements SampleVisitor {
+  /** Samples skipped as NaN/±Inf where the format has no such values. */
+  skipped = 0;
+  protected record!: R;
+  /** The tags of the series of the sample being written. */
+  protected tags!: T;
+  private series: MetricFamily['series'] = [];
+  /** Slot of the family's first series, or -1 for a family without labels (no slots). */
+  private base = -1;
+  /** Whether each series is a writer unit (histogram, summary). */
+  private units = false;
+  /** Index in `series` of the series whose tags are `tags`. */
+  private index = -1;
+  private lastValues: LabelValues | undefined;
+
+  constructor(
+    protected readonly writer: PayloadWriter,
+    private readonly records: FamilyCache<R>,
+    protected readonly defaults: DefaultLabelSet,
+  ) {}
+
+  protected abstract create(family: MetricFamily): R;
+  abstract sample(suffix: SampleSuffix, labelValues: LabelValues, extra: number, value: number): void;
+  abstract info(labelValues: LabelValues, infoNames: readonly string[], infoValues: readonly string[]): void;
+
+  /** Writes every sample of `family`. */
+  family(family: MetricFamily): void {
+    if (this.open(family)) this.visit(family);
+  }
+
+  /** Finds the family's record (`record`) and its first slot; false for a family without series. */
+  protected open(family: MetricFamily): boolean {
+    if (family.series.length === 0) return false;
+    let record = this.records.get(family.name);
+    if (record === undefined || !record.matches(family, this.defaults)) {
+      record = this.records.set(family.name, this.create(family));
+    }
+    this.record = record;
+    this.base = record.labelled ? record.begin(family) : -1;
+    return true;
+  }
+
+  /** Visits the samples of the family just opened. */
+  protected visit(family: MetricFamily): void {
+    this.series = family.series;
+    this.index = -1;
+    this.lastValues = undefined;
+    this.units = family.type === 'histogram' || family.type === 'summary';
+    visitSamples(family, this);
+    if (this.units) this.writer.endUnit();
+  }
+
+  /** Sets `tags` for the series of `labelValues` if a sample of another series came last. */
+  protected seriesOf(labelValues: LabelValues): void {
+    if (labelValues === this.lastValues) return;
+    this.lastValues = labelValues;
+    if (this.units) {
+      this.writer.endUnit();
+      this.writer.beginUnit();
+    }
+    // Visited in series order; should two series share one array, the slots are left alone.
+    const i = ++this.index;
+    const series = this.series;
+    this.tags = series[i]?.labelValues === labelValues ? this.tagsAt(series, i) : this.record.tags(labelValues);
+  }
+
+  /** The tags of `series[i]` of the family just opened. */
+  protected tagsAt(series: MetricFamily['series'], i: number): T {
+    const record = this.record;
+    const labelValues = series[i]!.labelValues;
+    if (this.base < 0) return record.tags(labelValues);
+    const k = this.base + i;
+    return record.keys[k] === labelValues ? record.values[k]! : record.at(k, series, i);
+  }
 }

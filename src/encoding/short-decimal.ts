@@ -17,12 +17,10 @@ export function formatDecimal(value: number): string {
   if (k / 1000 !== value) return String(value);
   const abs = k < 0 ? -k : k;
   const whole = Math.floor(abs / 1000);
-  const frac = abs - whole * 1000; // 1…999: `value` is not an integer
-  let digits: string;
-  if (frac % 100 === 0) digits = DIGIT[frac / 100]!;
-  else if (frac % 10 === 0) digits = (frac < 100 ? '0' : '') + String(frac / 10);
-  else digits = frac < 10 ? '00' + String(frac) : frac < 100 ? '0' + String(frac) : String(frac);
-  return (k < 0 ? '-' : '') + String(whole) + '.' + digits;
+  // `abs - whole * 1000` is 1…999 (`value` is not an integer): its `.ddd`, trailing zeros dropped.
+  const text = String(whole) + FRACTIONS[abs - whole * 1000]!;
+  return k < 0 ? '-' + text : text;
 }
 
-const DIGIT = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** `.1`, `.01`, `.001` … `.999` by thousandths: one table read instead of building the digits. */
+const FRACTIONS = Array.from({ length: 1000 }, (_, i) => ('.' + String(1000 + i).slice(1)).replace(/0+$/, ''));

@@ -20,10 +20,12 @@
 // (statsd_exporter: `[^a-zA-Z0-9_]` → `_`; Etsy: spaces → `_`, `/` → `-`, other symbols dropped,
 // so `le:+Inf` arrives there as the graphite tag `le=Inf`).
 
-import type { LabelValues, MetricFamily } from '../model/snapshot.js';
+import type { LabelValues } from '../model/snapshot.js';
 import type { PayloadWriter } from './framing.js';
 import type { ExtraLabel, SampleSuffix } from './samples.js';
-import { SAMPLE_SUFFIXES, sampleSuffixes } from './samples.js';
+import { SAMPLE_SUFFIXES } from './samples.js';
+import { replaceUnits } from './escape.js';
+import { flat, sameStrings } from './series-slots.js';
 import { formatDecimal } from './short-decimal.js';
 
 export type StatsdTagStyle = 'dogstatsd' | 'influx' | 'librato' | 'signalfx';
@@ -42,6 +44,10 @@ export interface SeriesTags {
   readonly tail: string;
   /** `|g` + tail: after the value of a batch-mode line. */
   readonly gaugeTail: string;
+  /** `|g|#k:v,` (`|g|#` without tags): before the extra tag of a dogstatsd batch-mode line. */
+  readonly gaugeOpen: string;
+  /** `gaugeTail` and the line's `\n`. */
+  readonly gaugeEnd: string;
   /** The last name + head built for this series (name-suffix styles), reused while the name is the same. */
   lastName: string;
   lastBefore: string;
@@ -63,6 +69,8 @@ export interface ExtraTags {
   readonly tags: readonly string[];
   readonly ascii: boolean;
 }
+
+const GAUGE_END = '|g\n';
 
 export const NO_EXTRAS: ExtraTags = { name: '', tags: [], ascii: true };
 export const NO_NAMES: readonly string[] = [];
@@ -100,10 +108,7 @@ export class Style {
     this.close = tagStyle === 'signalfx' ? ']' : '';
   }
 
-  /**
-   * A family's sample names, filled lazily per encode. Not cached across encodes: for the common
-   * one-series family a cache lookup costs more than the regex test and two concatenations.
-   */
+  /** A family's sanitized, prefixed name; its sample names are filled as they are needed. */
   familyNames(familyName: string): FamilyNames {
     const special = STRICT_SPECIAL.test(familyName);
     const clean = special ? replaceChars(familyName, true) : familyName;
@@ -111,24 +116,11 @@ export class Style {
     return { base: this.prefix + clean, ascii, samples: [], colons: [] };
   }
 
-  /**
-   * Batch mode: refills one FamilyNames per family instead of allocating three objects, with
-   * the names of exactly the suffixes the family's samples use (the other slots keep stale
-   * names of an earlier family, never read).
-   */
-  refillFamilyNames(names: FamilyNames, family: MetricFamily): void {
-    const special = STRICT_SPECIAL.test(family.name);
-    const clean = special ? replaceChars(family.name, true) : family.name;
-    names.ascii = this.prefixAscii && (!special || !NON_ASCII.test(clean));
-    names.base = this.prefix + clean;
-    for (const suffix of sampleSuffixes(family)) this.sampleName(names, suffix);
-  }
-
   sampleName(names: FamilyNames, suffix: SampleSuffix): string {
     // The suffixes (`_total`, `_bucket`…) need no sanitizing.
-    const name = names.base + SAMPLE_SUFFIXES[suffix];
+    const name = flat(names.base, SAMPLE_SUFFIXES[suffix]);
     names.samples[suffix] = name;
-    names.colons[suffix] = name + ':';
+    names.colons[suffix] = flat(name, ':');
     return name;
   }
 
@@ -143,31 +135,50 @@ export class Style {
       return name + this.open + (series.body === '' ? '' : series.body + ',') + extra + this.close + ':';
     if (series.lastName !== name) {
       series.lastName = name;
-      series.lastBefore = flatten(name + series.head);
+      series.lastBefore = flat(name, series.head);
     }
     return series.lastBefore;
   }
 
-  /** The text after the value: the type, then the tags (plus `extra`) in dogstatsd style. */
-  after(statType: string, series: SeriesTags, extra: string): string {
-    if (!this.dog) return statType;
-    if (extra !== '') return statType + '|#' + (series.body === '' ? '' : series.body + ',') + extra;
-    return statType === '|g' ? series.gaugeTail : statType + series.tail;
+  /**
+   * One line, `<before><value><after>` (see `before`; after the value come the type and, in
+   * dogstatsd style, the tags plus `extra`), handed to the writer as cached pieces. A negative
+   * gauge goes out as a `0` line then the value line, as one unit. `ascii`: the caller knows
+   * every part is ASCII (numbers are), so the byte length is the length.
+   */
+  emit(
+    writer: PayloadWriter,
+    names: FamilyNames,
+    suffix: SampleSuffix,
+    series: SeriesTags,
+    extra: string,
+    value: number,
+    statType: string,
+    ascii: boolean,
+  ): void {
+    const before = this.before(names, suffix, series, extra);
+    const gauge = statType === '|g';
+    if (gauge && extra === '' && !(value < 0)) {
+      // The most common line, `<name>:<value>|g<tags>`: everything after the value is one piece.
+      writer.add(before, formatDecimal(value), this.gaugeEnd(series), '', '', ascii);
+      return;
+    }
+    let after = statType;
+    let tag = '';
+    if (this.dog && extra !== '') {
+      after = gauge ? series.gaugeOpen : statType + '|#' + (series.body === '' ? '' : series.body + ',');
+      tag = extra;
+    } else if (this.dog) after = gauge ? series.gaugeTail : statType + series.tail;
+    if (gauge && value < 0) {
+      const first = before + '0' + after + tag;
+      const second = before + formatDecimal(value) + after + tag;
+      writer.linePair(first, second, ascii ? first.length + 1 + second.length : undefined);
+    } else writer.add(before, formatDecimal(value), after, tag, '\n', ascii);
   }
 
-  /**
-   * One line; a negative gauge goes out as a `0` line then the value line, as one unit. `ascii`:
-   * the caller knows every part is ASCII (numbers are), so the byte length is the length.
-   */
-  emit(writer: PayloadWriter, before: string, value: number, after: string, gauge: boolean, ascii: boolean): void {
-    if (gauge && value < 0) {
-      const first = before + '0' + after;
-      const second = before + formatDecimal(value) + after;
-      writer.linePair(first, second, ascii ? first.length + 1 + second.length : undefined);
-    } else {
-      const line = before + formatDecimal(value) + after;
-      writer.line(line, ascii ? line.length : undefined);
-    }
+  /** What follows the value of a gauge line without extra tag, `\n` included. */
+  gaugeEnd(series: SeriesTags): string {
+    return this.dog ? series.gaugeEnd : GAUGE_END;
   }
 
   /** Rendered extra tags (`le:0.005`…) by extra index, cached by the family's extra-values array. */
@@ -223,16 +234,18 @@ export class Style {
 
   private build(labelNames: readonly string[], labelValues: LabelValues, defaults: string): SeriesTags {
     const own = this.renderTags(labelNames, labelValues);
-    const body = flatten(own === '' ? defaults : defaults === '' ? own : own + ',' + defaults);
-    const tail = this.dog && body !== '' ? '|#' + body : '';
+    const body = own === '' ? defaults : defaults === '' ? own : flat(own, ',', defaults);
+    const tail = this.dog && body !== '' ? flat('|#', body) : '';
     return {
       names: labelNames,
       defaults,
       body,
       ascii: !NON_ASCII.test(body),
-      head: flatten(this.dog || body === '' ? ':' : this.open + body + this.close + ':'),
-      tail: flatten(tail),
-      gaugeTail: flatten('|g' + tail),
+      head: this.dog || body === '' ? ':' : flat(this.open, body, this.close, ':'),
+      tail,
+      gaugeTail: flat('|g', tail),
+      gaugeEnd: flat('|g', tail, '\n'),
+      gaugeOpen: body === '' ? '|g|#' : flat('|g|#', body, ','),
       lastName: '',
       lastBefore: '',
     };
@@ -254,36 +267,20 @@ export function sanitizeDogValue(s: string): string {
 }
 
 function replaceChars(s: string, strict: boolean): string {
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    let rep: string;
-    if (c === 0x0a || c === 0x0d || c === 0x7c || c === 0x40 || c === 0x23 || c === 0x2c) rep = '_';
-    else if (strict && (c === 0x3a || c === 0x3d || c === 0x5b || c === 0x5d)) rep = '_';
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
-      i++; // a valid pair: keep both halves
-      continue;
-    } else if (c >= 0xd800 && c <= 0xdfff) rep = '\uFFFD';
-    else continue;
-    out += s.slice(from, i) + rep;
-    from = i + 1;
-  }
-  return out + s.slice(from);
+  return replaceUnits(s, (c, text, i) => {
+    if (c === 0x0a || c === 0x0d || c === 0x7c || c === 0x40 || c === 0x23 || c === 0x2c) return '_';
+    if (strict && (c === 0x3a || c === 0x3d || c === 0x5b || c === 0x5d)) return '_';
+    // A surrogate is kept as half of a valid pair, else replaced.
+    if (isHighSurrogate(c)) return isLowSurrogate(text.charCodeAt(i + 1)) ? undefined : '\uFFFD';
+    if (isLowSurrogate(c)) return isHighSurrogate(text.charCodeAt(i - 1)) ? undefined : '\uFFFD';
+    return undefined;
+  });
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
 function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
-}
-
-/** See influx-line.ts: a cached string copied into every payload is cheaper flat. */
-function flatten(s: string): string {
-  void s.charCodeAt(0);
-  return s;
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

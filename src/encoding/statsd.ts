@@ -13,7 +13,8 @@
 //
 // Gauges: a value starting with `-` (or `+`) is a DELTA to every StatsD server, so a negative
 // absolute value is sent as `x:0|g` then `x:-5|g`, both in the same payload (PayloadWriter
-// linePair), so they are never split by a datagram boundary.
+// linePair), so they are never split by a datagram boundary. In batch mode the samples of one
+// histogram or summary series are one PayloadWriter unit: one datagram whenever they fit in one.
 // Non-finite values are skipped and counted (`onSkip`): StatsD has no NaN/Inf (Etsy statsd counts
 // `nan` as a bad line).
 //
@@ -41,17 +42,19 @@ import type { MetricEvent, MetricSource } from '../model/events.js';
 import type { LabelValues, MetricFamily, Snapshot } from '../model/snapshot.js';
 import type { Encoder, EncoderOptions } from './encoder.js';
 import { PAYLOAD_PRESETS, PayloadWriter } from './framing.js';
-import type { SampleSuffix, SampleVisitor } from './samples.js';
+import type { SampleSuffix } from './samples.js';
 import {
-  SAMPLE_SUFFIXES,
   SUFFIX_INFO,
   SUFFIX_NONE,
   SUFFIX_TOTAL,
+  SampleFamilyRecord,
+  SampleLines,
   applicableDefaults,
   extraLabel,
-  sampleLabelNames,
-  visitSamples,
+  familyDefaults,
 } from './samples.js';
+import { FamilyCache } from './series-slots.js';
+import { formatDecimal } from './short-decimal.js';
 import type { ExtraTags, FamilyNames, SeriesTags, StatsdTagStyle } from './statsd-lines.js';
 import { NO_EXTRAS, NO_NAMES, Style } from './statsd-lines.js';
 
@@ -91,7 +94,7 @@ export const STATSD_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 /**
  * The StatsD encoder; payloads default to 1432 bytes (`PAYLOAD_PRESETS.lan`). It caches rendered
- * tags per series, so keep one instance per registry.
+ * names and tags per family and series, so keep one instance per registry.
  */
 export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder {
   const tagStyle = options.tagStyle ?? 'dogstatsd';
@@ -104,23 +107,31 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
     summary: options.summaryType ?? 'ms',
   };
   const sources = new WeakMap<MetricSource, SourceEntry>();
+  // Batch records follow the registry's families in order; the one-series families event mode
+  // sends as gauges get records of their own, so neither disturbs the other's slots.
+  const batchFamilies = new FamilyCache<FamilyRecord>();
+  const eventFamilies = new FamilyCache<FamilyRecord>();
+  let sizeHint = 0;
 
   function finish(writer: PayloadWriter, skipped: number): Uint8Array[] {
     if (skipped > 0 && onSkip !== undefined) onSkip(skipped);
-    return writer.finish();
+    const payloads = writer.finish();
+    sizeHint = writer.size;
+    return payloads;
   }
 
   return {
     contentType: STATSD_CONTENT_TYPE,
     tagStyle,
     encode(snapshot: Snapshot): Uint8Array[] {
-      const writer = new PayloadWriter(maxPayloadBytes, onOversize);
-      const visit = new GaugeVisit(style, writer, snapshot);
+      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });
+      const visit = new GaugeVisit(style, writer, snapshot, batchFamilies);
       for (const family of snapshot.families) visit.family(family);
+      batchFamilies.endEncode(snapshot.last !== false);
       return finish(writer, visit.skipped);
     },
     encodeEvents(events: readonly MetricEvent[], defaults: StatsdDefaultLabels = NO_DEFAULTS): Uint8Array[] {
-      const writer = new PayloadWriter(maxPayloadBytes, onOversize);
+      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });
       let visit: GaugeVisit | undefined;
       let skipped = 0;
       for (const event of events) {
@@ -136,7 +147,7 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
           if (t === 'ms') v = toMilliseconds(value);
         } else {
           // Everything else is sent as the series' current state, as gauges.
-          visit ??= new GaugeVisit(style, writer, defaults);
+          visit ??= new GaugeVisit(style, writer, defaults, eventFamilies);
           visit.family(source.collectSeries(event.labelValues));
           continue;
         }
@@ -157,10 +168,9 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
         }
         const series = style.series(source.labelNames, event.labelValues, entry.defaults);
         const suffix = type === 'counter' ? SUFFIX_TOTAL : SUFFIX_NONE;
-        const before = style.before(entry.names, suffix, series, '');
-        const ascii = entry.names.ascii && series.ascii;
-        style.emit(writer, before, v, style.after(statType, series, ''), statType === '|g', ascii);
+        style.emit(writer, entry.names, suffix, series, '', v, statType, entry.names.ascii && series.ascii);
       }
+      eventFamilies.endEncode(true);
       return finish(writer, skipped + (visit?.skipped ?? 0));
     },
   };
@@ -189,91 +199,114 @@ function sourceEntry(style: Style, source: MetricSource): SourceEntry {
   };
 }
 
-/** Batch mode (and event-mode fallbacks): every sample of a family as a gauge. */
-class GaugeVisit implements SampleVisitor {
-  skipped = 0;
-  private readonly names: FamilyNames = {
-    base: '',
-    ascii: true,
-    samples: new Array<string | undefined>(SAMPLE_SUFFIXES.length).fill(undefined),
-    colons: new Array<string | undefined>(SAMPLE_SUFFIXES.length).fill(undefined),
-  };
-  private labelNames: readonly string[] = [];
-  private defaults = '';
-  private extras: ExtraTags = NO_EXTRAS;
-  private lastValues: LabelValues | undefined;
-  private last: SeriesTags | undefined;
+/**
+ * Batch mode's record of a family (samples.ts): its sanitized sample names (sanitizing is a
+ * regex test per name, and a 10k-family registry of one-series gauges spent a quarter of its
+ * encode there), its rendered default and extra tags, and its series' tags by slot.
+ */
+class FamilyRecord extends SampleFamilyRecord<SeriesTags> {
+  readonly names: FamilyNames;
+  readonly defaults: string;
+  readonly extras: ExtraTags;
+  /** See `bareLine`. */
+  start = '';
+  end = '';
+  lineAscii = true;
+  private lineSuffix = -1;
 
   constructor(
     private readonly style: Style,
-    private readonly writer: PayloadWriter,
-    private readonly defaultLabels: StatsdDefaultLabels,
-  ) {}
-
-  family(family: MetricFamily): void {
-    if (family.series.length === 0) return;
-    const style = this.style;
-    style.refillFamilyNames(this.names, family);
-    this.labelNames = family.labelNames;
-    const defaultNames = this.defaultLabels.defaultLabelNames;
-    if (defaultNames.length === 0) this.defaults = '';
-    else {
-      const d = applicableDefaults(
-        defaultNames,
-        this.defaultLabels.defaultLabelValues,
-        family.labelNames,
-        sampleLabelNames(family),
-      );
-      this.defaults = style.renderTags(d.names, d.values);
-    }
+    family: MetricFamily,
+    defaults: StatsdDefaultLabels,
+  ) {
+    super(family, defaults);
+    this.names = style.familyNames(family.name);
+    const d = familyDefaults(family, defaults);
+    this.defaults = style.renderTags(d.names, d.values);
     const extra = extraLabel(family);
     this.extras = extra === undefined ? NO_EXTRAS : style.extraTags(extra);
-    this.lastValues = undefined;
-    visitSamples(family, this);
+  }
+
+  tags(labelValues: LabelValues): SeriesTags {
+    return this.style.series(this.labelNames, labelValues, this.defaults);
+  }
+
+  /**
+   * A counter or gauge family without labels (often thousands of one-series families): its
+   * lines are `start + value + end`, both built once (`start` for the sample name `suffix`).
+   */
+  bareLine(suffix: SampleSuffix): void {
+    if (this.lineSuffix === suffix) return;
+    const tags = this.tags(NO_NAMES);
+    this.start = this.style.before(this.names, suffix, tags, '');
+    this.end = this.style.gaugeEnd(tags);
+    this.lineAscii = this.names.ascii && tags.ascii;
+    this.lineSuffix = suffix;
+  }
+}
+
+/** Batch mode (and event-mode fallbacks): every sample of a family as a gauge. */
+class GaugeVisit extends SampleLines<SeriesTags, FamilyRecord> {
+  constructor(
+    private readonly style: Style,
+    writer: PayloadWriter,
+    defaults: StatsdDefaultLabels,
+    records: FamilyCache<FamilyRecord>,
+  ) {
+    super(writer, records, defaults);
+  }
+
+  override family(family: MetricFamily): void {
+    if (!this.open(family)) return;
+    if (family.type !== 'counter' && family.type !== 'gauge') return this.visit(family);
+    // The common families directly, without a visitor call per sample.
+    const suffix = family.type === 'counter' ? SUFFIX_TOTAL : SUFFIX_NONE;
+    const series = family.series;
+    const record = this.record;
+    if (record.labelled) {
+      for (let i = 0; i < series.length; i++) this.emit(suffix, this.tagsAt(series, i), -1, series[i]!.value);
+      return;
+    }
+    record.bareLine(suffix);
+    for (const { value } of series) {
+      if (value >= 0) this.writer.add(record.start, formatDecimal(value), record.end, '', '', record.lineAscii);
+      else this.emit(suffix, record.tags(NO_NAMES), -1, value); // negative, NaN
+    }
   }
 
   sample(suffix: SampleSuffix, labelValues: LabelValues, extra: number, value: number): void {
-    if (!Number.isFinite(value)) {
-      this.skipped++;
-      return;
-    }
-    let series = this.last;
-    if (labelValues !== this.lastValues || series === undefined) {
-      series = this.style.series(this.labelNames, labelValues, this.defaults);
-      this.lastValues = labelValues;
-      this.last = series;
-    }
-    const style = this.style;
-    const extras = this.extras;
-    const extraTag = extra < 0 ? '' : (extras.tags[extra] ?? '');
-    const ascii = this.names.ascii && series.ascii && extras.ascii;
-    const before = style.before(this.names, suffix, series, extraTag);
-    style.emit(this.writer, before, value, style.after('|g', series, extraTag), true, ascii);
+    this.seriesOf(labelValues);
+    this.emit(suffix, this.tags, extra, value);
   }
 
   info(labelValues: LabelValues, infoNames: readonly string[], infoValues: readonly string[]): void {
     const style = this.style;
-    const d = applicableDefaults(
-      this.defaultLabels.defaultLabelNames,
-      this.defaultLabels.defaultLabelValues,
-      this.labelNames,
-      infoNames,
-    );
+    const labelNames = this.record.labelNames;
+    const { defaultLabelNames, defaultLabelValues } = this.defaults;
+    const d = applicableDefaults(defaultLabelNames, defaultLabelValues, labelNames, infoNames);
     const parts = [
-      style.renderTags(this.labelNames, labelValues),
+      style.renderTags(labelNames, labelValues),
       style.renderTags(d.names, d.values),
       style.renderTags(infoNames, infoValues),
     ].filter((part) => part !== '');
     const series = style.series(NO_NAMES, NO_NAMES, '');
-    const tags = parts.join(',');
-    style.emit(
-      this.writer,
-      style.before(this.names, SUFFIX_INFO, series, tags),
-      1,
-      style.after('|g', series, tags),
-      true,
-      false,
-    );
+    style.emit(this.writer, this.record.names, SUFFIX_INFO, series, parts.join(','), 1, '|g', false);
+  }
+
+  protected create(family: MetricFamily): FamilyRecord {
+    return new FamilyRecord(this.style, family, this.defaults);
+  }
+
+  private emit(suffix: SampleSuffix, series: SeriesTags, extra: number, value: number): void {
+    if (!Number.isFinite(value)) {
+      this.skipped++;
+      return;
+    }
+    const record = this.record;
+    const extras = record.extras;
+    const tag = extra < 0 ? '' : (extras.tags[extra] ?? '');
+    const ascii = record.names.ascii && series.ascii && (extra < 0 || extras.ascii);
+    this.style.emit(this.writer, record.names, suffix, series, tag, value, '|g', ascii);
   }
 }
 

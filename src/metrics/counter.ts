@@ -73,10 +73,12 @@ export class Counter<L extends string = never, D extends L = never> extends Metr
     return new CounterSeriesImpl(this.core, labelValues, bornMs);
   }
 
-  protected family(series: Iterable<CounterSeriesImpl>): CounterFamily {
-    const out: CounterSample[] = [];
-    for (const s of series)
-      out.push({ labelValues: s.labelValues, value: s.value, created: this.createdSeconds(s.bornMs) });
+  protected family(series: readonly CounterSeriesImpl[]): CounterFamily {
+    const out = series.map((s): CounterSample => ({
+      labelValues: s.labelValues,
+      value: s.value,
+      created: this.createdSeconds(s.bornMs),
+    }));
     return {
       type: 'counter',
       name: this.name,

@@ -103,9 +103,8 @@ export class Enum<L extends string = never, D extends L = never, S extends strin
     return new EnumSeriesImpl(this.core, this.states, this.index, labelValues);
   }
 
-  protected family(series: Iterable<EnumSeriesImpl<S>>): StateSetFamily {
-    const out: StateSetSeries[] = [];
-    for (const s of series) out.push({ labelValues: s.labelValues, stateIndex: s.stateIndex });
+  protected family(series: readonly EnumSeriesImpl<S>[]): StateSetFamily {
+    const out = series.map((s): StateSetSeries => ({ labelValues: s.labelValues, stateIndex: s.stateIndex }));
     return {
       type: 'stateset',
       name: this.name,

@@ -84,9 +84,12 @@ export class Info<L extends string = never, D extends L = never> extends MetricB
     return new InfoSeriesImpl(this.core, labelValues);
   }
 
-  protected family(series: Iterable<InfoSeriesImpl>): InfoFamily {
-    const out: InfoSample[] = [];
-    for (const s of series) out.push({ labelValues: s.labelValues, infoNames: s.infoNames, infoValues: s.infoValues });
+  protected family(series: readonly InfoSeriesImpl[]): InfoFamily {
+    const out = series.map((s): InfoSample => ({
+      labelValues: s.labelValues,
+      infoNames: s.infoNames,
+      infoValues: s.infoValues,
+    }));
     return {
       type: 'info',
       name: this.name,

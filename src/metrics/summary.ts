@@ -154,15 +154,13 @@ export class Summary<L extends string = never, D extends L = never> extends Time
   }
 
   protected family(series: readonly SummarySeriesImpl[]): SummaryFamily {
-    const out = series.map(
-      (s): SummarySample => ({
-        labelValues: s.labelValues,
-        quantileValues: s.window === undefined ? [] : s.window.query(),
-        sum: s.sum,
-        count: s.count,
-        created: this.createdSeconds(s.bornMs),
-      }),
-    );
+    const out = series.map((s): SummarySample => ({
+      labelValues: s.labelValues,
+      quantileValues: s.window === undefined ? [] : s.window.query(),
+      sum: s.sum,
+      count: s.count,
+      created: this.createdSeconds(s.bornMs),
+    }));
     return {
       type: 'summary',
       name: this.name,

@@ -212,8 +212,8 @@ describe('influx framing', () => {
         ]),
       ]),
     );
-    // (PayloadWriter closes the current payload before it finds the line cannot fit anywhere.)
-    assert.deepEqual(text(out).join(''), ',l=a g=1\n,l=b g=3\n');
+    // The lines around the dropped one stay in one payload.
+    assert.deepEqual(text(out), [',l=a g=1\n,l=b g=3\n']);
     assert.equal(errors.length, 1);
     assert.equal(errors[0]?.code, 'ERR_PAYLOAD_TOO_LARGE');
     assert.equal(errors[0]?.limit, 1432);

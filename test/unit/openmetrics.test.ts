@@ -13,6 +13,8 @@ import type { MetricFamily, Snapshot } from '../../src/model/snapshot.js';
 import { assertGolden, assertGoldenPayloads } from './golden.js';
 import {
   checkExposition,
+  seriesLines,
+  slices,
   counters,
   defaultLabels,
   escaping,
@@ -48,28 +50,60 @@ describe('openMetricsEncoder golden files', () => {
     checkExposition(out, 'openmetrics', { eof: true });
   });
 
-  it('split-N.om: a family split across payloads repeats its metadata; # EOF ends the last one only', () => {
-    const payloads = openMetricsEncoder({ maxPayloadBytes: 700 }).encode(histograms);
+  it('split-N.om: a family split across payloads repeats its metadata; every payload ends with # EOF', () => {
+    const payloads = openMetricsEncoder({ maxPayloadBytes: 1000 }).encode(histograms);
     assertGoldenPayloads('openmetrics/split', 'om', payloads);
+  });
+
+  it('sliced-N.om: slices of a sliced push, concatenated, are the whole exposition; # EOF ends the last', () => {
+    const encoder = openMetricsEncoder();
+    const parts = slices(everything);
+    const payloads = parts.flatMap((slice) => encoder.encode(slice));
+    assertGoldenPayloads('openmetrics/sliced', 'om', payloads);
+    assert.equal(text(payloads).join(''), encodeOm(everything));
+    assert.ok(
+      text(payloads)
+        .slice(0, -1)
+        .every((p) => !p.includes('# EOF')),
+      'no # EOF before the last slice',
+    );
   });
 });
 
 describe('openMetricsEncoder payload splitting', () => {
   for (const max of [400, 700, 1432]) {
-    it(`keeps every payload within ${max} bytes with # EOF at the end of the last one only`, () => {
+    it(`keeps every payload within ${max} bytes, each ending with # EOF and parsing on its own`, () => {
       const whole = encodeOm(everything);
       const payloads = text(openMetricsEncoder({ maxPayloadBytes: max }).encode(everything));
       assert.ok(payloads.length > 1, `${payloads.length} payloads`);
       payloads.forEach((payload, i) => {
-        const last = i === payloads.length - 1;
         assert.ok(Buffer.byteLength(payload) <= max, `payload of ${Buffer.byteLength(payload)} bytes`);
-        assert.equal(payload.endsWith('# EOF\n'), last, `payload ${i + 1} of ${payloads.length}`);
-        checkExposition(payload, 'openmetrics', { eof: last });
+        assert.ok(payload.endsWith('\n# EOF\n'), `payload ${i + 1} of ${payloads.length}`);
+        checkExposition(payload, 'openmetrics', { eof: true });
       });
       const samples = (t: string) => t.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
       assert.deepEqual(payloads.flatMap(samples), samples(whole));
     });
   }
+
+  it('keeps each histogram and summary series in one payload when it fits in one', () => {
+    for (const max of [1000, 1432]) {
+      const payloads = text(openMetricsEncoder({ maxPayloadBytes: max, created: true }).encode(everything));
+      for (const [, series] of seriesLines(encodeOm(everything, true))) {
+        const bytes = series.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+        if (bytes > max - 200) continue; // larger than a payload (with metadata and # EOF): line by line
+        const holders = payloads.filter((p) => series.some((line) => p.includes(line + '\n')));
+        assert.equal(holders.length, 1, `${max}: ${series[0]}`);
+      }
+    }
+  });
+
+  it('writes no # EOF in any payload of a slice before the last one', () => {
+    const payloads = text(openMetricsEncoder({ maxPayloadBytes: 400 }).encode({ ...everything, last: false }));
+    assert.ok(payloads.length > 1);
+    for (const payload of payloads) assert.ok(!payload.includes('# EOF'), payload);
+    assert.deepEqual(openMetricsEncoder().encode({ ...snapshot([]), last: false }), []);
+  });
 });
 
 describe('openMetricsEncoder format rules', () => {

@@ -8,6 +8,8 @@ import type { MetricFamily } from '../../src/model/snapshot.js';
 import { assertGolden, assertGoldenPayloads } from './golden.js';
 import {
   checkExposition,
+  seriesLines,
+  slices,
   counters,
   defaultLabels,
   escaping,
@@ -37,13 +39,42 @@ describe('prometheusTextEncoder golden files', () => {
     });
   }
 
-  it('split-N.prom: a family split across payloads repeats its HELP and TYPE', () => {
-    const payloads = prometheusTextEncoder({ maxPayloadBytes: 700 }).encode(histograms);
+  it('split-N.prom: a family split across payloads repeats its HELP and TYPE; no series is split', () => {
+    const payloads = prometheusTextEncoder({ maxPayloadBytes: 1000 }).encode(histograms);
     assertGoldenPayloads('prometheus-text/split', 'prom', payloads);
+  });
+
+  it('sliced-N.prom: slices of a sliced push, concatenated, are the whole exposition', () => {
+    const encoder = prometheusTextEncoder();
+    const payloads = slices(everything).flatMap((slice) => encoder.encode(slice));
+    assertGoldenPayloads('prometheus-text/sliced', 'prom', payloads);
+    assert.equal(text(payloads).join(''), text([encodeText(everything)])[0]);
   });
 });
 
 describe('prometheusTextEncoder payload splitting', () => {
+  it('keeps each histogram and summary series in one payload when it fits in one', () => {
+    for (const max of [700, 1000, 1432, 4000]) {
+      const payloads = text(prometheusTextEncoder({ maxPayloadBytes: max }).encode(everything));
+      const whole = text([encodeText(everything)])[0]!;
+      // The lines of a series: every sample line naming the same route/service/kind label set.
+      for (const [, series] of seriesLines(whole)) {
+        const bytes = series.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+        if (bytes > max - 200) continue; // larger than a payload (with its header): packed line by line
+        const holders = payloads.filter((p) => series.some((line) => p.includes(line + '\n')));
+        assert.equal(holders.length, 1, `${max}: ${series[0]}`);
+        for (const line of series) assert.ok(holders[0]!.includes(line + '\n'), line);
+      }
+    }
+  });
+
+  it('packs a series larger than a payload line by line, repeating HELP and TYPE', () => {
+    const payloads = text(prometheusTextEncoder({ maxPayloadBytes: 400 }).encode(histograms));
+    const first = payloads.filter((p) => p.includes('route="/a"'));
+    assert.ok(first.length > 1, 'the /a series spans payloads');
+    for (const p of first) assert.ok(p.startsWith('# HELP request_duration_seconds '), p);
+  });
+
   for (const max of [400, 700, 1432]) {
     it(`keeps every payload within ${max} bytes, self-contained, with no line lost`, () => {
       const whole = text([encodeText(everything)])[0]!;
@@ -152,8 +183,8 @@ describe('prometheusTextEncoder format rules', () => {
     const out = prometheusTextEncoder({ maxPayloadBytes: 60, onOversize: (e) => errors.push(e) }).encode(
       snapshot([fam]),
     );
-    // PayloadWriter closes the payload before it finds the line too large for any payload.
-    assert.deepEqual(text(out), ['# TYPE g gauge\ng{v="short"} 1\n', '# TYPE g gauge\ng{v="short2"} 3\n']);
+    // The lines around the dropped one stay in one payload.
+    assert.deepEqual(text(out), ['# TYPE g gauge\ng{v="short"} 1\ng{v="short2"} 3\n']);
     assert.equal(errors.length, 1);
     assert.equal(errors[0]?.code, 'ERR_PAYLOAD_TOO_LARGE');
   });
@@ -259,6 +290,41 @@ describe('prometheusTextEncoder label handling', () => {
     assert.deepEqual(out, [
       '# TYPE a gauge\na{x="v",c="d"} 1\n# TYPE b gauge\nb{y="v",c="d"} 2\n# TYPE c gauge\nc{y="v",c="s"} 1\n',
     ]);
+  });
+
+  it('follows series removed, inserted and reordered between encodes (label text cached by position)', () => {
+    const encoder = prometheusTextEncoder();
+    const [a, b, c, d] = [['a'], ['b'], ['c'], ['d']];
+    const fam = (...values: string[][]): MetricFamily => ({
+      type: 'gauge',
+      name: 'g',
+      help: '',
+      unit: '',
+      labelNames: ['k'],
+      series: values.map((labelValues, i) => ({ labelValues, value: i })),
+    });
+    const expect = (...values: string[][]) =>
+      '# TYPE g gauge\n' + values.map((v, i) => `g{k="${v[0]}"} ${i}\n`).join('');
+    for (const order of [[a, b, c], [a, c], [b, a, c], [a, d, c], [d], [a, b, c, d], [c, b, a]]) {
+      assert.deepEqual(text(encoder.encode(snapshot([fam(...order)]))), [expect(...order)]);
+    }
+  });
+
+  it('gives the same bytes for whole snapshots, marked slices and unmarked pieces on one encoder', () => {
+    const encoder = prometheusTextEncoder();
+    const whole = text(encoder.encode(everything))[0]!;
+    for (let round = 0; round < 2; round++) {
+      assert.equal(text(slices(everything).flatMap((slice) => encoder.encode(slice))).join(''), whole);
+      assert.equal(text(encoder.encode(everything))[0], whole);
+      // A pusher that sends every slice on its own leaves pieces unmarked: each has its metadata.
+      const unmarked = slices(everything, 1, 1).map((slice) => ({
+        ...slice,
+        last: true,
+        families: slice.families.map((family) => ({ ...family, continued: false })),
+      }));
+      const samples = (t: string) => t.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+      assert.deepEqual(samples(text(unmarked.flatMap((slice) => encoder.encode(slice))).join('')), samples(whole));
+    }
   });
 
   it('accepts a freshly built labelNames array with the same names', () => {

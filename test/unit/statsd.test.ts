@@ -227,6 +227,33 @@ describe('statsd framing', () => {
     });
   }
 
+  it('sends the gauges of one histogram series in one datagram when they fit in one', () => {
+    const series = (route: string, n: number) => ({
+      labelValues: [route],
+      bucketCounts: [n, n + 1, n + 2],
+      sum: -n,
+      count: n + 2,
+      created: 0,
+    });
+    const histogram: MetricFamily = {
+      type: 'histogram',
+      name: 'rpc_seconds',
+      help: '',
+      unit: '',
+      labelNames: ['route'],
+      upperBounds: [0.1, 1],
+      series: [series('/a', 1), series('/b', 2), series('/c', 3)],
+    };
+    const payloads = text(statsdEncoder({ maxPayloadBytes: 300 }).encode(snapshot([histogram])));
+    assert.ok(payloads.length > 1);
+    for (const route of ['/a', '/b', '/c']) {
+      const holders = payloads.filter((p) => p.includes(`route:${route}`));
+      assert.equal(holders.length, 1, route);
+      // 3 buckets, a 0/negative pair for the sum, count
+      assert.equal(holders[0]!.split('\n').filter((l) => l.includes(`route:${route}`)).length, 6, route);
+    }
+  });
+
   it('keeps a pair together at the exact boundary', () => {
     // 'g:1|g\n' is 6 bytes; the pair 'g:0|g\ng:-5|g\n' is 13: 6 + 13 > 16, so the pair moves on.
     const out = statsdEncoder({ maxPayloadBytes: 16 }).encode(

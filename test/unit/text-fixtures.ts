@@ -378,3 +378,45 @@ export function checkExposition(text: string, format: TextFormat, options: { eof
     samplesInFamily++;
   }
 }
+
+/**
+ * The snapshot as a pusher slices it for one request body: every family in pieces of at most
+ * `perPiece` series (later pieces marked `continued`), `perSlice` pieces a slice, `last: false` on
+ * every slice but the last.
+ */
+export function slices(whole: Snapshot, perPiece = 2, perSlice = 3): Snapshot[] {
+  const pieces: MetricFamily[] = [];
+  for (const family of whole.families) {
+    const series = family.series as readonly unknown[];
+    for (let from = 0; from === 0 || from < series.length; from += perPiece) {
+      const piece = { ...family, series: series.slice(from, from + perPiece) } as MetricFamily;
+      pieces.push(from > 0 ? { ...piece, continued: true } : piece);
+    }
+  }
+  const out: Snapshot[] = [];
+  for (let i = 0; i < pieces.length; i += perSlice) {
+    const last = i + perSlice >= pieces.length;
+    out.push({ ...whole, families: pieces.slice(i, i + perSlice), ...(last ? {} : { last: false }) });
+  }
+  return out;
+}
+
+/**
+ * The sample lines of each histogram and summary series in an exposition: lines grouped by
+ * family name and labels, without `le`/`quantile` and the `_bucket`/`_sum`/`_count`/`_created`
+ * suffixes.
+ */
+export function seriesLines(text: string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*?)(_bucket|_sum|_count|_created)?(\{.*\})? \S+$/.exec(line);
+    if (sample === null || line.startsWith('#')) continue;
+    const labels = (sample[3] ?? '').replace(/,?(le|quantile)="[^"]*"/, '').replace('{,', '{');
+    const key = sample[1]! + (labels === '{}' ? '' : labels);
+    groups.set(key, [...(groups.get(key) ?? []), line]);
+  }
+  for (const [key, lines] of groups) {
+    if (!lines.some((line) => /_bucket|quantile=|_sum/.test(line))) groups.delete(key);
+  }
+  return groups;
+}
