@@ -60,7 +60,7 @@ export type { ChangeListener, ChangeKind, MetricSource } from './model/events.js
 // --- encoders
 export { PayloadWriter, PAYLOAD_PRESETS } from './encoding/framing.js';
 export type { OversizeHandler } from './encoding/framing.js';
-export type { Encoder, EncoderOptions } from './encoding/encoder.js';
+export type { Encoder, EncoderOptions, SliceFraming } from './encoding/encoder.js';
 export { prometheusTextEncoder, PROMETHEUS_TEXT_CONTENT_TYPE } from './encoding/prometheus-text.js';
 export { openMetricsEncoder, OPENMETRICS_CONTENT_TYPE } from './encoding/openmetrics.js';
 export type { OpenMetricsEncoderOptions } from './encoding/openmetrics.js';
@@ -91,7 +91,7 @@ export type { RemoteWriteEncoder, RemoteWriteEncoderOptions } from './encoding/r
 
 // --- transports
 export { httpTransport, DEFAULT_RETRYABLE_STATUSES, HTTP_BODY_EXCERPT_BYTES } from './transport/http.js';
-export type { HttpTransportOptions, HttpAuth, HttpTlsOptions } from './transport/http.js';
+export type { HttpTransportOptions, HttpAuth, HttpTlsOptions, HttpBody, HttpTransport } from './transport/http.js';
 export { udpTransport } from './transport/udp.js';
 export type { UdpTransportOptions, UdpLookup, ResolvedAddress } from './transport/udp.js';
 export { withRetry } from './transport/retry.js';
@@ -116,6 +116,8 @@ export type {
   DefaultLabelSet,
 } from './push/streaming-pusher.js';
 export type { Pusher } from './push/pusher.js';
+export { DEFAULT_SLICE_TARGET_MS } from './push/slicing.js';
+export type { SlicingOptions } from './push/slicing.js';
 export { DEFAULT_STOP_TIMEOUT_MS } from './push/pusher-base.js';
 export type { PusherOptions, EncoderCallbacks, EncoderInput } from './push/pusher-base.js';
 export { PUSH_WARNING_TYPE } from './push/default-on-error.js';

@@ -10,7 +10,16 @@ export interface Encoder {
   /** The HTTP Content-Type of a payload (informational for UDP formats). */
   readonly contentType: string;
   encode(snapshot: Snapshot): Uint8Array[];
+  /**
+   * Whether a pusher may encode a big snapshot in slices (marked `continued`/`last`) and yield
+   * to the event loop between them. `'body'`: the slices' payloads, concatenated in order, are
+   * exactly the whole snapshot's single payload. `'messages'`: every payload parses on its own.
+   * Absent: never sliced.
+   */
+  readonly sliceFraming?: SliceFraming;
 }
+
+export type SliceFraming = 'body' | 'messages';
 
 export interface EncoderOptions {
   /** Largest payload in bytes; default Infinity (one payload) for HTTP formats. */

@@ -122,6 +122,8 @@ export function influxLineEncoder(options: InfluxLineEncoderOptions = {}): Influ
 
   return {
     contentType: INFLUX_LINE_CONTENT_TYPE,
+    // Lines are independent: slices concatenate into one body, or each payload stands alone.
+    sliceFraming: maxPayloadBytes === Infinity ? 'body' : 'messages',
     flavor,
     timestamp,
     precision,

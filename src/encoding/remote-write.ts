@@ -99,6 +99,7 @@ export function remoteWriteEncoder(options: RemoteWriteEncoderOptions = {}): Rem
   const shared: Shared = { seriesCache: new WeakMap(), nameCache: new Map(), extraCache: new WeakMap() };
   return {
     contentType: REMOTE_WRITE_CONTENT_TYPE,
+    sliceFraming: 'messages', // every WriteRequest stands alone
     headers: REMOTE_WRITE_HEADERS,
     encode(snapshot: Snapshot): Uint8Array[] {
       const ts = Math.floor(timestampMs === undefined ? snapshot.timestampMs : timestampMs());

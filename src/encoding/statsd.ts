@@ -122,6 +122,7 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
 
   return {
     contentType: STATSD_CONTENT_TYPE,
+    sliceFraming: 'messages',
     tagStyle,
     encode(snapshot: Snapshot): Uint8Array[] {
       const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });

@@ -57,6 +57,9 @@ export function textEncoder(contentType: string, format: TextFormat, options: En
   let sizeHint = 0;
   return {
     contentType,
+    // Unbounded: slices concatenate into the one body. Bounded: no slicing, since a payload of a
+    // slice that is not the last has no `# EOF` and could not stand on its own.
+    ...(maxPayloadBytes === Infinity && { sliceFraming: 'body' as const }),
     encode(snapshot: Snapshot): Uint8Array[] {
       const end = snapshot.last === false ? '' : endEach;
       const writer = new PayloadWriter(maxPayloadBytes, onOversize, { endEach: end, sizeHint });

@@ -129,6 +129,7 @@ function checkGrouping(preset: string, grouping: unknown): [string, string][] {
 function alwaysOnePayload(encoder: Encoder): Encoder {
   return {
     contentType: encoder.contentType,
+    ...(encoder.sliceFraming !== undefined && { sliceFraming: encoder.sliceFraming }),
     encode(snapshot) {
       const payloads = encoder.encode(snapshot);
       return payloads.length > 0 ? payloads : [new Uint8Array(0)];

@@ -35,7 +35,7 @@ import {
   StreamedBody,
   yieldToEventLoop,
 } from './slicing.js';
-import type { ChunkedBodyTransport, SliceableEncoder, SliceFraming, SlicingOptions } from './slicing.js';
+import type { ChunkedBodyTransport, SliceFraming, SlicingOptions } from './slicing.js';
 
 export const DEFAULT_INTERVAL_MS = 15_000;
 
@@ -158,7 +158,7 @@ class PeriodicPusher extends PusherBase {
         `periodicPusher: slicing.framing must be 'body' or 'messages', got ${String(given)}`,
       );
     }
-    const framing = slicing === false ? undefined : (given ?? (this.encoder as SliceableEncoder).sliceFraming);
+    const framing = slicing === false ? undefined : (given ?? this.encoder.sliceFraming);
     this.framing = framing === 'body' || framing === 'messages' ? framing : undefined;
     const sliceOptions = slicing === false ? undefined : slicing;
     const maxSliceSamples = Math.max(

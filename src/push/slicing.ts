@@ -22,25 +22,14 @@
 //               OpenMetrics, Influx line over HTTP): slices are marked continued/last;
 //   'messages'  every payload stands on its own (StatsD, Influx over UDP, remote-write
 //               requests): slices are plain snapshots, sent as they are encoded.
-import type { Encoder } from '../encoding/encoder.js';
+import type { SliceFraming } from '../encoding/encoder.js';
 import type { MetricFamily, Snapshot } from '../model/snapshot.js';
 import type { MetricParts } from '../metrics/metric.js';
 import type { RegistryParts } from '../registry.js';
 import type { Transport } from '../transport/transport.js';
 import type { SendOptions, SendResult } from '../transport/transport.js';
 
-/** How the payloads of a sliced push compose: see the top of this file. */
-export type SliceFraming = 'body' | 'messages';
-
-/** An encoder that says how its payloads compose when it is fed a snapshot in slices. */
-export interface SliceableEncoder extends Encoder {
-  /**
-   * `'body'`: for slices of one snapshot (marked `continued`/`last`), the payloads concatenated
-   * in order are exactly the payloads of the whole snapshot, as one body (at most one payload
-   * per slice). `'messages'`: each payload parses on its own.
-   */
-  readonly sliceFraming?: SliceFraming;
-}
+export type { SliceFraming };
 
 export interface SlicingOptions {
   /**
