@@ -122,7 +122,9 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
 
   return {
     contentType: STATSD_CONTENT_TYPE,
-    sliceFraming: 'messages',
+    // Not sliced by default: batch StatsD pushes are many small datagrams, where the extra
+    // event-loop turns cost more throughput (measured: 3.3× → 1.9× hot-shots) than they save in
+    // latency. A pusher may still slice it with `slicing: { framing: 'messages' }`.
     tagStyle,
     encode(snapshot: Snapshot): Uint8Array[] {
       const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });
