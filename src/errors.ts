@@ -8,7 +8,9 @@ export type PushErrorCode =
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
   | 'ERR_PAYLOAD_TOO_LARGE'
-  | 'ERR_CLOSED';
+  | 'ERR_CLOSED'
+  /** A collect, encoder, hook or transport threw instead of returning: a bug, reported, never rethrown. */
+  | 'ERR_INTERNAL';
 
 export interface PushErrorOptions {
   /** Redacted target (no userinfo, no secrets), e.g. `http://vm:8428/write`. */

@@ -74,7 +74,7 @@ export function checkPositive(what: string, value: number | undefined, fallback:
 export function unexpectedError(target: string, stage: string, error: unknown): PushError {
   if (error instanceof PushError) return error;
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new PushError('ERR_INVALID_ARG', `push to ${target} failed: ${stage} threw ${text}`, {
+  return new PushError('ERR_INTERNAL', `push to ${target} failed: ${stage} threw ${text}`, {
     target,
     cause: error,
   });

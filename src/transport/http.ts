@@ -392,7 +392,7 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
             error:
               error instanceof PushError
                 ? error
-                : new PushError('ERR_INVALID_ARG', `${method} ${where}: gzip failed`, { target: where, cause: error }),
+                : new PushError('ERR_INTERNAL', `${method} ${where}: gzip failed`, { target: where, cause: error }),
           });
         },
       );
@@ -432,7 +432,7 @@ function isAsyncIterable(body: Iterable<Uint8Array> | AsyncIterable<Uint8Array>)
 /** A body that threw: its own PushError (a pusher's reason for abandoning it), or one wrapping what it threw. */
 function bodyError(method: string, where: string, error: unknown): PushError {
   if (error instanceof PushError) return error;
-  return new PushError('ERR_INVALID_ARG', `${method} ${where}: the body failed`, { target: where, cause: error });
+  return new PushError('ERR_INTERNAL', `${method} ${where}: the body failed`, { target: where, cause: error });
 }
 
 function oneShotError(method: string, where: string): PushError {

@@ -157,7 +157,7 @@ describe('httpTransport: chunked bodies (loopback)', () => {
       }),
     };
     const wrapped = failure(await transport.send(broken));
-    assert.equal(wrapped.error.code, 'ERR_INVALID_ARG');
+    assert.equal(wrapped.error.code, 'ERR_INTERNAL');
     assert.match(wrapped.error.message, /the body failed/);
 
     // The transport still works, and the only request the server ever completed is this one.

@@ -191,6 +191,7 @@ describe('periodicPusher: the timer path never throws', () => {
     assert.equal(transport.payloads.length, 0);
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof PushError);
+    assert.equal(errors[0]?.code, 'ERR_INTERNAL');
     assert.equal(errors[0]?.cause, bug);
     assert.match(errors[0]?.message ?? '', /push to memory:\/\/test failed: the encoder threw TypeError: boom/);
     await pusher.stop();
