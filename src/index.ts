@@ -46,20 +46,28 @@ export { Info } from './metrics/info.js';
 export { Enum } from './metrics/enum.js';
 export { linearBuckets, exponentialBuckets, DEFAULT_BUCKETS } from './metrics/buckets.js';
 export { Registry, pushRegistry } from './registry.js';
-export type { RegistryOptions, DefaultLabels } from './registry.js';
+export type { RegistryOptions, DefaultLabels, RegistryParts } from './registry.js';
 export type { CounterOptions, CounterChild } from './metrics/counter.js';
 export type { GaugeOptions, GaugeChild } from './metrics/gauge.js';
 export type { HistogramOptions, HistogramChild } from './metrics/histogram.js';
 export type { SummaryOptions, SummaryChild } from './metrics/summary.js';
 export type { InfoOptions, InfoChild } from './metrics/info.js';
 export type { EnumOptions, EnumChild } from './metrics/enum.js';
-export type { Metric, MetricOptions } from './metrics/metric.js';
-export type { LabelValue, LabelMap, LabelsObject, LabelArgs, TimeArgs, TimerArgs } from './metrics/label-types.js';
-export type { ChangeListener, ChangeKind, MetricSource } from './model/events.js';
+export type { Metric, MetricOptions, MetricParts } from './metrics/metric.js';
+export type {
+  LabelValue,
+  LabelMap,
+  LabelsObject,
+  LabelArgs,
+  TimeArgs,
+  TimerArgs,
+  NoLabelNames,
+} from './metrics/label-types.js';
+export type { ChangeListener, ChangeKind, MetricSource, MetricEvent } from './model/events.js';
 
 // --- encoders
 export { PayloadWriter, PAYLOAD_PRESETS } from './encoding/framing.js';
-export type { OversizeHandler } from './encoding/framing.js';
+export type { OversizeHandler, PayloadWriterOptions } from './encoding/framing.js';
 export type { Encoder, EncoderOptions, SliceFraming } from './encoding/encoder.js';
 export { prometheusTextEncoder, PROMETHEUS_TEXT_CONTENT_TYPE } from './encoding/prometheus-text.js';
 export { openMetricsEncoder, OPENMETRICS_CONTENT_TYPE } from './encoding/openmetrics.js';
@@ -155,6 +163,7 @@ export type {
 // --- prom-client bridge
 export { fromPromClient, promClientToFamilies } from './bridge/prom-client.js';
 export type {
+  SyncSnapshotSource,
   PromClientRegistry,
   PromClientMetric,
   PromClientValue,
