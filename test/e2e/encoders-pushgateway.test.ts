@@ -1,12 +1,12 @@
 // The Prometheus text encoder and the HTTP transport pushing one hand-built Snapshot (every metric
 // type, nasty label values) into a real Pushgateway 1.5, read back through /api/v1/metrics.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { prometheusTextEncoder } from '../../src/encoding/prometheus-text.js';
 import { httpTransport } from '../../src/transport/http.js';
 import { fixtureSnapshot, NASTY } from './harness/fixture.js';
-import { startPushgateway } from './harness/pushgateway.js';
-import type { PgwFamily, PgwMetric, Pushgateway } from './harness/pushgateway.js';
+import { usePushgateway } from './harness/pushgateway.js';
+import type { PgwFamily, PgwMetric } from './harness/pushgateway.js';
 import { requireServer } from './harness/require-server.js';
 
 const skip = requireServer('prometheus-pushgateway');
@@ -26,18 +26,8 @@ function pushed(families: Readonly<Record<string, PgwFamily>>): Record<string, O
 }
 
 describe('Pushgateway 1.5 through the library encoder and transport', { skip }, () => {
-  let pgw: Pushgateway | undefined;
-  const server = (): Pushgateway => {
-    assert.ok(pgw, 'Pushgateway did not start');
-    return pgw;
-  };
+  const server = usePushgateway();
 
-  before(async () => {
-    pgw = await startPushgateway();
-  });
-  after(async () => {
-    await pgw?.stop();
-  });
   beforeEach(async () => {
     await server().wipe();
   });

@@ -3,13 +3,12 @@
 // Every run must leave its final values in the Pushgateway, exactly, and end with the exit code
 // or signal the same job has without the library (each scenario also runs with NO_PUSHER=1 to
 // measure that).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { requireServer } from './harness/require-server.js';
-import { startPushgateway } from './harness/pushgateway.js';
-import type { Pushgateway } from './harness/pushgateway.js';
+import { usePushgateway } from './harness/pushgateway.js';
 
 const skip = requireServer('prometheus-pushgateway');
 
@@ -61,18 +60,7 @@ const SCENARIOS: readonly Scenario[] = [
 ];
 
 describe('exit scenarios: child processes against a real Pushgateway', { skip }, () => {
-  let pgw: Pushgateway | undefined;
-  const server = (): Pushgateway => {
-    assert.ok(pgw, 'Pushgateway did not start');
-    return pgw;
-  };
-
-  before(async () => {
-    pgw = await startPushgateway();
-  });
-  after(async () => {
-    await pgw?.stop();
-  });
+  const server = usePushgateway();
 
   for (const s of SCENARIOS) {
     it(`${s.name}: final values in the Pushgateway, exit ${s.ends[1] ?? `code ${String(s.ends[0])}`} as without us`, async () => {

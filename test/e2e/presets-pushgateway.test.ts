@@ -2,7 +2,7 @@
 // exact through /api/v1/metrics; PUT vs POST semantics; deleteOnStop; @base64 grouping values;
 // the refusal of clashing labels; a 400 body reaching onError; and the Pushgateway restarted on
 // the same port in the middle of a job.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Counter } from '../../src/metrics/counter.js';
 import { Gauge } from '../../src/metrics/gauge.js';
@@ -13,8 +13,8 @@ import { httpExpect } from './harness/net.js';
 import { freePorts, LOOPBACK } from './harness/ports.js';
 import { makeTempDir, removeTempDir, startProcess } from './harness/process.js';
 import type { ServerProcess } from './harness/process.js';
-import { startPushgateway } from './harness/pushgateway.js';
-import type { PgwFamily, PgwMetric, Pushgateway } from './harness/pushgateway.js';
+import { usePushgateway } from './harness/pushgateway.js';
+import type { PgwFamily, PgwMetric } from './harness/pushgateway.js';
 import { requireServer, serverPath } from './harness/require-server.js';
 import { presetMetrics, record } from './presets-metrics.js';
 
@@ -58,20 +58,10 @@ async function pushgatewayOn(port: number): Promise<{ url: string; proc: ServerP
 }
 
 describe('pushgateway preset against Pushgateway 1.5', { skip }, () => {
-  let pgw: Pushgateway | undefined;
-  const server = (): Pushgateway => {
-    assert.ok(pgw, 'Pushgateway did not start');
-    return pgw;
-  };
+  const server = usePushgateway();
   let errors: PushError[] = [];
   const common = () => ({ selfMetrics: false as const, onError: (e: PushError) => errors.push(e) });
 
-  before(async () => {
-    pgw = await startPushgateway();
-  });
-  after(async () => {
-    await pgw?.stop();
-  });
   beforeEach(async () => {
     errors = [];
     await server().wipe();

@@ -1,11 +1,11 @@
 // Hand-written Prometheus text 0.0.4 pushed into a real Pushgateway 1.5 and read back through
 // /api/v1/metrics.
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpExpect, httpRequest } from './harness/net.js';
 import { requireServer } from './harness/require-server.js';
-import { startPushgateway } from './harness/pushgateway.js';
-import type { PgwFamily, PgwGroup, Pushgateway } from './harness/pushgateway.js';
+import { usePushgateway } from './harness/pushgateway.js';
+import type { PgwFamily, PgwGroup } from './harness/pushgateway.js';
 
 const skip = requireServer('prometheus-pushgateway');
 
@@ -24,18 +24,8 @@ function pushedFamilies(group: PgwGroup | undefined): Record<string, Omit<PgwFam
 const b64url = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 
 describe('Pushgateway 1.5: raw text format', { skip }, () => {
-  let pgw: Pushgateway | undefined;
-  const server = (): Pushgateway => {
-    assert.ok(pgw, 'Pushgateway did not start');
-    return pgw;
-  };
+  const server = usePushgateway();
 
-  before(async () => {
-    pgw = await startPushgateway();
-  });
-  after(async () => {
-    await pgw?.stop();
-  });
   beforeEach(async () => {
     await server().wipe();
   });

@@ -6,7 +6,7 @@
 //   - once the target is back, the next push carries the FULL cumulative values.
 // Waits are on events (a request arrived, a datagram arrived); the only real time spent is the
 // transports' own timeouts and backoff, kept short here.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns';
@@ -23,7 +23,7 @@ import type { Pusher } from '../../src/push/pusher.js';
 import type { UdpLookup } from '../../src/transport/udp.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
 import { closedTcpPort, startUdpSink } from './support/loopback.js';
-import { watchProcess } from './support/guards.js';
+import { assertNothingEscapes } from './support/guards.js';
 
 type Mode =
   | { readonly kind: 'ok' }
@@ -166,14 +166,7 @@ async function runJob(pusher: Pusher, jobs: Counter, errors: PushError[]): Promi
 }
 
 describe('fault matrix: HTTP (pushgateway preset)', () => {
-  let watch: ReturnType<typeof watchProcess>;
-  before(() => {
-    watch = watchProcess();
-  });
-  after(() => {
-    watch.stop();
-    assert.deepEqual(watch.escaped, [], 'no uncaught exception or unhandled rejection');
-  });
+  assertNothingEscapes();
 
   interface HttpCase {
     readonly name: string;
@@ -417,14 +410,7 @@ describe('fault matrix: HTTP (pushgateway preset)', () => {
 });
 
 describe('fault matrix: UDP (influxUdp preset)', () => {
-  let watch: ReturnType<typeof watchProcess>;
-  before(() => {
-    watch = watchProcess();
-  });
-  after(() => {
-    watch.stop();
-    assert.deepEqual(watch.escaped, [], 'no uncaught exception or unhandled rejection');
-  });
+  assertNothingEscapes();
 
   it('EMSGSIZE: a datagram over 65 507 bytes is refused by the OS (ERR_PAYLOAD_TOO_LARGE), nothing escapes', async () => {
     const sink = await startUdpSink();

@@ -1,13 +1,13 @@
 // httpTransport with a body in chunks (what a sliced push streams), against real node:http
 // servers on 127.0.0.1. No real time: chunks are produced on event-loop turns (setImmediate).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { httpTransport } from '../../src/transport/http.js';
 import type { SendFailure, SendResult } from '../../src/transport/transport.js';
 import { PushError } from '../../src/errors.js';
 import { startRawServer, startRecordingServer } from './support/loopback.js';
-import { watchProcess } from './support/guards.js';
+import { assertNothingEscapes } from './support/guards.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -33,14 +33,7 @@ function replayable(chunks: readonly Uint8Array[]): AsyncIterable<Uint8Array> & 
 }
 
 describe('httpTransport: chunked bodies (loopback)', () => {
-  let watch: ReturnType<typeof watchProcess>;
-  before(() => {
-    watch = watchProcess();
-  });
-  after(() => {
-    watch.stop();
-    assert.deepEqual(watch.escaped, [], 'no uncaught exception or unhandled rejection');
-  });
+  assertNothingEscapes();
 
   it('says it takes chunked bodies', () => {
     const transport = httpTransport({ url: 'http://127.0.0.1:9/x' });

@@ -1,6 +1,6 @@
 // httpTransport against real node:http servers on 127.0.0.1 / ::1, port 0. No real time is
 // used: the timeout is driven by FakeClock (the transport's timer runs on the injected clock).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -9,7 +9,7 @@ import type { SendFailure, SendResult } from '../../src/transport/transport.js';
 import { HttpStatusError, PushError } from '../../src/errors.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
 import { closedTcpPort, ipv6Available, startRawServer, startRecordingServer } from './support/loopback.js';
-import { watchProcess } from './support/guards.js';
+import { assertNothingEscapes } from './support/guards.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -19,14 +19,7 @@ function failure(result: SendResult): SendFailure {
 }
 
 describe('httpTransport (loopback)', () => {
-  let watch: ReturnType<typeof watchProcess>;
-  before(() => {
-    watch = watchProcess();
-  });
-  after(() => {
-    watch.stop();
-    assert.deepEqual(watch.escaped, [], 'no uncaught exception or unhandled rejection');
-  });
+  assertNothingEscapes();
 
   it('POSTs the exact bytes with Content-Type, Content-Length and User-Agent, and reports the status', async (t) => {
     const server = await startRecordingServer(() => ({ status: 204 }));

@@ -1,7 +1,7 @@
 // withRetry over a real httpTransport and real loopback servers. Backoff, Retry-After and the
 // deadline all run on one FakeClock shared by both layers (as a pusher would share its clock);
 // only the loopback I/O itself is real.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { httpTransport } from '../../src/transport/http.js';
@@ -10,7 +10,7 @@ import type { SendFailure, SendResult } from '../../src/transport/transport.js';
 import { HttpStatusError } from '../../src/errors.js';
 import { closedTcpPort, startRawServer, startRecordingServer } from './support/loopback.js';
 import type { Reply } from './support/loopback.js';
-import { RecordingClock, watchProcess } from './support/guards.js';
+import { RecordingClock, assertNothingEscapes } from './support/guards.js';
 
 const payload = new TextEncoder().encode('jobs_total{job="etl"} 3\n');
 const REQUEST_TIMEOUT = 10_000; // the http transport's own timer, also on the clock
@@ -33,14 +33,7 @@ async function setup(replies: Reply[], options: { deadlineMs?: number } = {}) {
 }
 
 describe('withRetry + httpTransport (loopback)', () => {
-  let watch: ReturnType<typeof watchProcess>;
-  before(() => {
-    watch = watchProcess();
-  });
-  after(() => {
-    watch.stop();
-    assert.deepEqual(watch.escaped, [], 'no uncaught exception or unhandled rejection');
-  });
+  assertNothingEscapes();
 
   it('retries a 503 after the exact jittered backoff and succeeds', async (t) => {
     const { server, clock, transport, close } = await setup([{ status: 503, body: 'busy' }, { status: 204 }]);

@@ -1,7 +1,7 @@
 // udpTransport against real node:dgram sockets on 127.0.0.1 / 127.0.0.2 / ::1. DNS is real
 // (localhost, nonexistent.invalid) except where a test needs to count or hold lookups: there a
 // resolver function is injected. Back-off time runs on FakeClock; no test sleeps.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { udpTransport } from '../../src/transport/udp.js';
 import type { ResolvedAddress, UdpLookup } from '../../src/transport/udp.js';
@@ -9,7 +9,7 @@ import type { SendFailure, SendResult } from '../../src/transport/transport.js';
 import { PayloadTooLargeError, PushError } from '../../src/errors.js';
 import { FakeClock } from '../../src/testing/fake-clock.js';
 import { closedUdpPort, ipv6Available, startUdpSink } from './support/loopback.js';
-import { holdEventLoop, watchProcess } from './support/guards.js';
+import { assertNothingEscapes, holdEventLoop } from './support/guards.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -71,14 +71,7 @@ function errorHook(): { onError: (error: PushError) => void; next: () => Promise
 }
 
 describe('udpTransport (loopback)', () => {
-  let watch: ReturnType<typeof watchProcess>;
-  before(() => {
-    watch = watchProcess();
-  });
-  after(() => {
-    watch.stop();
-    assert.deepEqual(watch.escaped, [], 'no uncaught exception or unhandled rejection');
-  });
+  assertNothingEscapes();
 
   it('delivers the exact datagram bytes to an IPv4 address', async (t) => {
     const sink = await startUdpSink();

@@ -153,6 +153,24 @@ export function gauges(name: string, labelName: string, values: readonly [string
   };
 }
 
+/** Two one-series gauge families both named `name` (label `k` empty), with values 1 and 2. */
+export function gaugePair(name: string, defaults: Record<string, string> = {}): Snapshot {
+  return snapshot([gauges(name, 'k', [['', 1]]), gauges(name, 'k', [['', 2]])], defaults);
+}
+
+/** A stateset family `name` with the single state `state`, current in its one series. */
+export function singleState(name: string, state: string): MetricFamily {
+  return {
+    type: 'stateset',
+    name,
+    help: '',
+    unit: '',
+    labelNames: [],
+    states: [state],
+    series: [{ labelValues: [], stateIndex: 0 }],
+  };
+}
+
 /** A MetricSource whose `collectSeries` returns the given family (filtered to the asked series). */
 export function source(
   name: string,
@@ -184,6 +202,11 @@ export function event(
 
 export function text(payloads: readonly Uint8Array[]): string[] {
   return payloads.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8'));
+}
+
+/** All payloads' text, concatenated. */
+export function lines(payloads: readonly Uint8Array[]): string {
+  return text(payloads).join('');
 }
 
 // --- golden files

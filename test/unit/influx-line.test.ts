@@ -12,11 +12,18 @@ import {
 } from '../../src/encoding/influx-line.js';
 import type { PayloadTooLargeError } from '../../src/errors.js';
 import type { MetricFamily } from '../../src/model/snapshot.js';
-import { ALL_TYPES, NASTY, TIMESTAMP_MS, assertGolden, gauges, snapshot, text } from './encoding-fixtures.js';
-
-function lines(payloads: readonly Uint8Array[]): string {
-  return text(payloads).join('');
-}
+import {
+  ALL_TYPES,
+  NASTY,
+  TIMESTAMP_MS,
+  assertGolden,
+  gaugePair,
+  gauges,
+  lines,
+  singleState,
+  snapshot,
+  text,
+} from './encoding-fixtures.js';
 
 describe('influxLineEncoder, victoriametrics flavour', () => {
   it('writes every metric type with an empty measurement (golden)', () => {
@@ -232,26 +239,14 @@ describe('influx framing', () => {
     );
     assert.deepEqual(text(out), [',l=é g=1\n', ',l=é g=2\n']);
     // In the name (' é=1\n' is 6 bytes, 5 units) and in a state tag.
-    const named = influxLineEncoder({ maxPayloadBytes: 11 }).encode(
-      snapshot([gauges('é', 'k', [['', 1]]), gauges('é', 'k', [['', 2]])]),
-    );
+    const named = influxLineEncoder({ maxPayloadBytes: 11 }).encode(gaugePair('é'));
     assert.deepEqual(text(named), [' é=1\n', ' é=2\n']);
-    const state: MetricFamily = {
-      type: 'stateset',
-      name: 's',
-      help: '',
-      unit: '',
-      labelNames: [],
-      states: ['ü'],
-      series: [{ labelValues: [], stateIndex: 0 }],
-    };
+    const state = singleState('s', 'ü');
     // ',s=ü s=1\n' is 10 bytes, 9 units.
     const stated = influxLineEncoder({ maxPayloadBytes: 19 }).encode(snapshot([state, state]));
     assert.deepEqual(text(stated), [',s=ü s=1\n', ',s=ü s=1\n']);
     // In a default label.
-    const defaulted = influxLineEncoder({ maxPayloadBytes: 19 }).encode(
-      snapshot([gauges('g', 'k', [['', 1]]), gauges('g', 'k', [['', 2]])], { d: 'é' }),
-    );
+    const defaulted = influxLineEncoder({ maxPayloadBytes: 19 }).encode(gaugePair('g', { d: 'é' }));
     assert.deepEqual(text(defaulted), [',d=é g=1\n', ',d=é g=2\n']);
   });
 });

@@ -13,21 +13,20 @@ import type { MetricFamily, Snapshot } from '../../src/model/snapshot.js';
 import { assertGolden, assertGoldenPayloads } from './golden.js';
 import {
   checkExposition,
+  goldenCaseTests,
   seriesLines,
   slices,
   counters,
-  defaultLabels,
   escaping,
   everything,
-  gauges,
   histograms,
   infos,
   snapshot,
   statesets,
   summaries,
 } from './text-fixtures.js';
+import { text } from './encoding-fixtures.js';
 
-const text = (payloads: Uint8Array[]) => payloads.map((p) => Buffer.from(p).toString('utf8'));
 const encodeOm = (s: Snapshot, created = false) => {
   const payloads = openMetricsEncoder({ created }).encode(s);
   assert.equal(payloads.length, 1, 'unbounded: one payload');
@@ -35,14 +34,7 @@ const encodeOm = (s: Snapshot, created = false) => {
 };
 
 describe('openMetricsEncoder golden files', () => {
-  const cases = { counters, gauges, histograms, summaries, infos, statesets, escaping, defaultLabels, everything };
-  for (const [name, snap] of Object.entries(cases)) {
-    it(`${name}.om`, () => {
-      const out = encodeOm(snap);
-      assertGolden(`openmetrics/${name}.om`, out);
-      checkExposition(out, 'openmetrics', { eof: true });
-    });
-  }
+  goldenCaseTests('openmetrics', 'om', 'openmetrics', { eof: true }, (snap) => encodeOm(snap));
 
   it('created.om: _created samples for counters, histograms and summaries with created: true', () => {
     const out = encodeOm(snapshot([...counters.families, ...histograms.families, ...summaries.families]), true);

@@ -5,14 +5,14 @@ import { escapeLabelValue, escapePrometheusHelp } from '../../src/encoding/escap
 import { formatPrometheusValue } from '../../src/encoding/number.js';
 import type { PayloadTooLargeError } from '../../src/errors.js';
 import type { MetricFamily } from '../../src/model/snapshot.js';
-import { assertGolden, assertGoldenPayloads } from './golden.js';
+import { assertGoldenPayloads } from './golden.js';
 import {
   checkExposition,
+  goldenCaseTests,
   seriesLines,
   slices,
   counters,
   defaultLabels,
-  escaping,
   everything,
   gauges,
   histograms,
@@ -21,8 +21,8 @@ import {
   statesets,
   summaries,
 } from './text-fixtures.js';
+import { text } from './encoding-fixtures.js';
 
-const text = (payloads: Uint8Array[]) => payloads.map((p) => Buffer.from(p).toString('utf8'));
 const encodeText = (s: Parameters<ReturnType<typeof prometheusTextEncoder>['encode']>[0]) => {
   const payloads = prometheusTextEncoder().encode(s);
   assert.equal(payloads.length, 1, 'unbounded: one payload');
@@ -30,14 +30,7 @@ const encodeText = (s: Parameters<ReturnType<typeof prometheusTextEncoder>['enco
 };
 
 describe('prometheusTextEncoder golden files', () => {
-  const cases = { counters, gauges, histograms, summaries, infos, statesets, escaping, defaultLabels, everything };
-  for (const [name, snap] of Object.entries(cases)) {
-    it(`${name}.prom`, () => {
-      const payload = encodeText(snap);
-      assertGolden(`prometheus-text/${name}.prom`, payload);
-      checkExposition(Buffer.from(payload).toString('utf8'), 'prometheus', { eof: false });
-    });
-  }
+  goldenCaseTests('prometheus-text', 'prom', 'prometheus', { eof: false }, (snap) => encodeText(snap));
 
   it('split-N.prom: a family split across payloads repeats its HELP and TYPE; no series is split', () => {
     const payloads = prometheusTextEncoder({ maxPayloadBytes: 1000 }).encode(histograms);

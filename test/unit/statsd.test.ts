@@ -9,13 +9,21 @@ import { sanitizeDogValue, sanitizeStrict } from '../../src/encoding/statsd-line
 import type { StatsdTagStyle } from '../../src/encoding/statsd.js';
 import type { PayloadTooLargeError } from '../../src/errors.js';
 import type { MetricFamily } from '../../src/model/snapshot.js';
-import { ALL_TYPES, NASTY, assertGolden, event, gauges, snapshot, source, text } from './encoding-fixtures.js';
+import {
+  ALL_TYPES,
+  NASTY,
+  assertGolden,
+  event,
+  gaugePair,
+  gauges,
+  lines,
+  singleState,
+  snapshot,
+  source,
+  text,
+} from './encoding-fixtures.js';
 
 const STYLES: readonly StatsdTagStyle[] = ['dogstatsd', 'influx', 'librato', 'signalfx'];
-
-function lines(payloads: readonly Uint8Array[]): string {
-  return text(payloads).join('');
-}
 
 describe('statsdEncoder batch mode', () => {
   for (const tagStyle of STYLES) {
@@ -279,20 +287,10 @@ describe('statsd framing', () => {
     );
     assert.deepEqual(text(tagged), ['g:1|g|#k:é\n', 'g:2|g|#k:é\n']);
     // In the name: 'é:1|g\n' is 7 bytes, 6 units.
-    const named = statsdEncoder({ maxPayloadBytes: 13 }).encode(
-      snapshot([gauges('é', 'k', [['', 1]]), gauges('é', 'k', [['', 2]])]),
-    );
+    const named = statsdEncoder({ maxPayloadBytes: 13 }).encode(gaugePair('é'));
     assert.deepEqual(text(named), ['é:1|g\n', 'é:2|g\n']);
     // In a state (the extra tag), and in a negative pair.
-    const state: MetricFamily = {
-      type: 'stateset',
-      name: 's',
-      help: '',
-      unit: '',
-      labelNames: [],
-      states: ['ü'],
-      series: [{ labelValues: [], stateIndex: 0 }],
-    };
+    const state = singleState('s', 'ü');
     const stated = statsdEncoder({ maxPayloadBytes: 23 }).encode(snapshot([state, state]));
     assert.deepEqual(text(stated), ['s:1|g|#s:ü\n', 's:1|g|#s:ü\n']);
     const pair = statsdEncoder({ maxPayloadBytes: 25 }).encode(snapshot([gauges('g', 'k', [['é', -1]])]));

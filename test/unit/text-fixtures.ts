@@ -1,7 +1,9 @@
 // Hand-built snapshots shared by the Prometheus text and OpenMetrics encoder tests (so both golden
 // sets describe the same data), plus a structural checker for either text format.
 import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import type { MetricFamily, Snapshot } from '../../src/model/snapshot.js';
+import { assertGolden } from './golden.js';
 
 export function snapshot(
   families: MetricFamily[],
@@ -307,6 +309,39 @@ export const everything = snapshot(
 );
 
 export type TextFormat = 'prometheus' | 'openmetrics';
+
+/** The snapshots with one golden file each, `<name>.<extension>`, in both text formats. */
+export const GOLDEN_CASES = {
+  counters,
+  gauges,
+  histograms,
+  summaries,
+  infos,
+  statesets,
+  escaping,
+  defaultLabels,
+  everything,
+};
+
+/**
+ * One test per GOLDEN_CASES snapshot: `encode` must give the golden file
+ * `<directory>/<name>.<extension>` byte for byte, and an exposition that passes `checkExposition`.
+ */
+export function goldenCaseTests(
+  directory: string,
+  extension: string,
+  format: TextFormat,
+  options: { eof: boolean },
+  encode: (snap: Snapshot) => string | Uint8Array,
+): void {
+  for (const [name, snap] of Object.entries(GOLDEN_CASES)) {
+    it(`${name}.${extension}`, () => {
+      const out = encode(snap);
+      assertGolden(`${directory}/${name}.${extension}`, out);
+      checkExposition(typeof out === 'string' ? out : Buffer.from(out).toString('utf8'), format, options);
+    });
+  }
+}
 
 const SUFFIXES: Record<TextFormat, Record<string, readonly string[]>> = {
   prometheus: {

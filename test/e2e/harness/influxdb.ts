@@ -11,7 +11,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerProcess } from './process.js';
-import { makeTempDir, removeTempDir, startProcess, startWithPortRetry } from './process.js';
+import { startInTempDir, startProcess, stopInTempDir } from './process.js';
 import { freePorts, LOOPBACK } from './ports.js';
 import { httpExpect, httpRequest } from './net.js';
 import type { HttpResponse } from './net.js';
@@ -94,74 +94,62 @@ bind-address = "${LOOPBACK}:${rpcPort}"
 
 export function startInfluxDB(): Promise<InfluxDB> {
   const bin = serverPath('influxdb');
-  return startWithPortRetry(async () => {
-    const dir = await makeTempDir('influx');
+  return startInTempDir('influx', async (dir) => {
+    const [rpcPort, httpPort, udpPort] = await freePorts(['tcp', 'tcp', 'udp']);
+    if (rpcPort === undefined || httpPort === undefined || udpPort === undefined) {
+      throw new Error('port allocation failed');
+    }
+    const configFile = join(dir, 'influxdb.conf');
+    await writeFile(configFile, config(dir, rpcPort, httpPort, udpPort));
+    const proc = await startProcess({
+      name: 'influxdb',
+      command: bin,
+      cwd: dir,
+      args: ['-config', configFile],
+      ready: [/msg="Listening on HTTP"/, /msg="Started listening on UDP"/],
+    });
+    const url = `http://${LOOPBACK}:${httpPort}`;
+    const query = async (db: string, q: string): Promise<InfluxSeries[]> => {
+      const params = `db=${encodeURIComponent(db)}&q=${encodeURIComponent(q)}&epoch=ms`;
+      const body = JSON.parse(await httpExpect(200, 'GET', `${url}/query?${params}`)) as {
+        results: { statement_id: number; series?: InfluxSeries[]; error?: string }[];
+      };
+      const first = body.results[0];
+      if (first?.error !== undefined) throw new Error(`influx query ${q}: ${first.error}`);
+      return first?.series ?? [];
+    };
     try {
-      const [rpcPort, httpPort, udpPort] = await freePorts(['tcp', 'tcp', 'udp']);
-      if (rpcPort === undefined || httpPort === undefined || udpPort === undefined) {
-        throw new Error('port allocation failed');
+      for (const db of ['e2e', 'udp']) {
+        await httpExpect(200, 'POST', `${url}/query?q=${encodeURIComponent(`CREATE DATABASE "${db}"`)}`);
       }
-      const configFile = join(dir, 'influxdb.conf');
-      await writeFile(configFile, config(dir, rpcPort, httpPort, udpPort));
-      const proc = await startProcess({
-        name: 'influxdb',
-        command: bin,
-        cwd: dir,
-        args: ['-config', configFile],
-        ready: [/msg="Listening on HTTP"/, /msg="Started listening on UDP"/],
-      });
-      const url = `http://${LOOPBACK}:${httpPort}`;
-      const query = async (db: string, q: string): Promise<InfluxSeries[]> => {
-        const params = `db=${encodeURIComponent(db)}&q=${encodeURIComponent(q)}&epoch=ms`;
-        const body = JSON.parse(await httpExpect(200, 'GET', `${url}/query?${params}`)) as {
-          results: { statement_id: number; series?: InfluxSeries[]; error?: string }[];
-        };
-        const first = body.results[0];
-        if (first?.error !== undefined) throw new Error(`influx query ${q}: ${first.error}`);
-        return first?.series ?? [];
-      };
-      try {
-        for (const db of ['e2e', 'udp']) {
-          await httpExpect(200, 'POST', `${url}/query?q=${encodeURIComponent(`CREATE DATABASE "${db}"`)}`);
-        }
-      } catch (err) {
-        await proc.stop();
-        throw err;
-      }
-      return {
-        url,
-        udpPort,
-        database: 'e2e',
-        udpDatabase: 'udp',
-        process: proc,
-        write(db, body, precision) {
-          const p = precision === undefined ? '' : `&precision=${precision}`;
-          return httpRequest('POST', `${url}/write?db=${encodeURIComponent(db)}${p}`, { body });
-        },
-        query,
-        async queryWhenIngested(db, q, done = (series) => rowCount(series) > 0) {
-          // Polling, deliberately and only here: a UDP point has no reply, and InfluxDB hands it
-          // to a batcher that writes it after the 10 ms batch timeout (measured 50–70 ms to
-          // visibility), with no event we could wait for. Re-query every 10 ms for at most ~3 s.
-          let series: InfluxSeries[] = [];
-          for (let round = 0; round < 300; round++) {
-            if (round > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-            series = await query(db, q);
-            if (done(series)) return series;
-          }
-          return series;
-        },
-        async stop() {
-          try {
-            await proc.stop();
-          } finally {
-            await removeTempDir(dir);
-          }
-        },
-      };
     } catch (err) {
-      await removeTempDir(dir);
+      await proc.stop();
       throw err;
     }
+    return {
+      url,
+      udpPort,
+      database: 'e2e',
+      udpDatabase: 'udp',
+      process: proc,
+      write(db, body, precision) {
+        const p = precision === undefined ? '' : `&precision=${precision}`;
+        return httpRequest('POST', `${url}/write?db=${encodeURIComponent(db)}${p}`, { body });
+      },
+      query,
+      async queryWhenIngested(db, q, done = (series) => rowCount(series) > 0) {
+        // Polling, deliberately and only here: a UDP point has no reply, and InfluxDB hands it
+        // to a batcher that writes it after the 10 ms batch timeout (measured 50–70 ms to
+        // visibility), with no event we could wait for. Re-query every 10 ms for at most ~3 s.
+        let series: InfluxSeries[] = [];
+        for (let round = 0; round < 300; round++) {
+          if (round > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+          series = await query(db, q);
+          if (done(series)) return series;
+        }
+        return series;
+      },
+      stop: () => stopInTempDir(proc, dir),
+    };
   });
 }

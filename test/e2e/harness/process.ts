@@ -290,6 +290,32 @@ export async function startWithPortRetry<T>(start: () => Promise<T>, attempts = 
   }
 }
 
+/**
+ * Starts a server with its data and config in a fresh temp dir (`server` names it), retrying on a
+ * lost port race like `startWithPortRetry`. When `start` fails the dir is removed; on success the
+ * handle owns it (see `stopInTempDir`).
+ */
+export function startInTempDir<T>(server: string, start: (dir: string) => Promise<T>): Promise<T> {
+  return startWithPortRetry(async () => {
+    const dir = await makeTempDir(server);
+    try {
+      return await start(dir);
+    } catch (err) {
+      await removeTempDir(dir);
+      throw err;
+    }
+  });
+}
+
+/** Stops a server started by `startInTempDir`, then removes its temp dir even if stopping failed. */
+export async function stopInTempDir(proc: ServerProcess, dir: string): Promise<void> {
+  try {
+    await proc.stop();
+  } finally {
+    await removeTempDir(dir);
+  }
+}
+
 /** A fresh directory under the OS temp dir for one server's data and config. */
 export async function makeTempDir(server: string): Promise<string> {
   installSafetyNet();

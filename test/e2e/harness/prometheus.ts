@@ -13,7 +13,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerProcess } from './process.js';
-import { makeTempDir, removeTempDir, startProcess, startWithPortRetry } from './process.js';
+import { startInTempDir, startProcess, stopInTempDir } from './process.js';
 import { freePorts, LOOPBACK } from './ports.js';
 import { httpExpect } from './net.js';
 import { serverPath } from './require-server.js';
@@ -55,52 +55,40 @@ function config(options: PrometheusOptions): string {
 
 export function startPrometheus(options: PrometheusOptions = {}): Promise<Prometheus> {
   const bin = serverPath('prometheus');
-  return startWithPortRetry(async () => {
-    const dir = await makeTempDir('prom');
-    try {
-      const [port] = await freePorts(['tcp']);
-      if (port === undefined) throw new Error('port allocation failed');
-      const configFile = join(dir, 'prometheus.yml');
-      await writeFile(configFile, config(options));
-      const proc = await startProcess({
-        name: 'prometheus',
-        command: bin,
-        cwd: dir,
-        args: [
-          `--config.file=${configFile}`,
-          `--web.listen-address=${LOOPBACK}:${port}`,
-          `--storage.tsdb.path=${join(dir, 'data')}`,
-          '--storage.tsdb.retention.time=1d',
-          '--web.enable-remote-write-receiver',
-          '--web.enable-admin-api',
-          '--web.enable-lifecycle',
-          '--log.level=info',
-        ],
-        ready: [/msg="Listening on"/, /msg="Server is ready to receive web requests\."/],
-      });
-      const url = `http://${LOOPBACK}:${port}`;
-      return {
-        url,
-        process: proc,
-        async query(expr, timeSec) {
-          const q = `query=${encodeURIComponent(expr)}&time=${timeSec}`;
-          const body = JSON.parse(await httpExpect(200, 'GET', `${url}/api/v1/query?${q}`)) as {
-            data: { resultType: string; result: PromSample[] };
-          };
-          if (body.data.resultType !== 'vector') throw new Error(`expected a vector, got ${body.data.resultType}`);
-          return body.data.result;
-        },
-        async stop() {
-          try {
-            await proc.stop();
-          } finally {
-            await removeTempDir(dir);
-          }
-        },
-      };
-    } catch (err) {
-      await removeTempDir(dir);
-      throw err;
-    }
+  return startInTempDir('prom', async (dir) => {
+    const [port] = await freePorts(['tcp']);
+    if (port === undefined) throw new Error('port allocation failed');
+    const configFile = join(dir, 'prometheus.yml');
+    await writeFile(configFile, config(options));
+    const proc = await startProcess({
+      name: 'prometheus',
+      command: bin,
+      cwd: dir,
+      args: [
+        `--config.file=${configFile}`,
+        `--web.listen-address=${LOOPBACK}:${port}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        '--storage.tsdb.retention.time=1d',
+        '--web.enable-remote-write-receiver',
+        '--web.enable-admin-api',
+        '--web.enable-lifecycle',
+        '--log.level=info',
+      ],
+      ready: [/msg="Listening on"/, /msg="Server is ready to receive web requests\."/],
+    });
+    const url = `http://${LOOPBACK}:${port}`;
+    return {
+      url,
+      process: proc,
+      async query(expr, timeSec) {
+        const q = `query=${encodeURIComponent(expr)}&time=${timeSec}`;
+        const body = JSON.parse(await httpExpect(200, 'GET', `${url}/api/v1/query?${q}`)) as {
+          data: { resultType: string; result: PromSample[] };
+        };
+        if (body.data.resultType !== 'vector') throw new Error(`expected a vector, got ${body.data.resultType}`);
+        return body.data.result;
+      },
+      stop: () => stopInTempDir(proc, dir),
+    };
   });
 }

@@ -8,8 +8,10 @@
 // Ready line (verified by hand): `msg="Listening on" address=127.0.0.1:<port>`, logged by the
 // exporter-toolkit web server after the socket is bound. Pushes are checked synchronously, so a
 // read right after a 200 sees the data; nothing polls.
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { ServerProcess } from './process.js';
-import { makeTempDir, removeTempDir, startProcess, startWithPortRetry } from './process.js';
+import { startInTempDir, startProcess, stopInTempDir } from './process.js';
 import { freePorts, LOOPBACK } from './ports.js';
 import { httpExpect } from './net.js';
 import { serverPath } from './require-server.js';
@@ -65,57 +67,63 @@ function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 
 export function startPushgateway(): Promise<Pushgateway> {
   const bin = serverPath('prometheus-pushgateway');
-  return startWithPortRetry(async () => {
+  return startInTempDir('pgw', async (dir) => {
     // The Pushgateway keeps nothing on disk here; the dir is its working directory only.
-    const dir = await makeTempDir('pgw');
-    try {
-      const [port] = await freePorts(['tcp']);
-      if (port === undefined) throw new Error('port allocation failed');
-      const proc = await startProcess({
-        name: 'prometheus-pushgateway',
-        command: bin,
-        cwd: dir,
-        args: [
-          `--web.listen-address=${LOOPBACK}:${port}`,
-          '--persistence.file=',
-          '--web.enable-admin-api',
-          '--web.enable-lifecycle',
-          '--log.level=info',
-        ],
-        ready: [/msg="Listening on"/],
+    const [port] = await freePorts(['tcp']);
+    if (port === undefined) throw new Error('port allocation failed');
+    const proc = await startProcess({
+      name: 'prometheus-pushgateway',
+      command: bin,
+      cwd: dir,
+      args: [
+        `--web.listen-address=${LOOPBACK}:${port}`,
+        '--persistence.file=',
+        '--web.enable-admin-api',
+        '--web.enable-lifecycle',
+        '--log.level=info',
+      ],
+      ready: [/msg="Listening on"/],
+    });
+    const url = `http://${LOOPBACK}:${port}`;
+    const groups = async (): Promise<PgwGroup[]> => {
+      const body = JSON.parse(await httpExpect(200, 'GET', `${url}/api/v1/metrics`)) as { data: RawGroup[] };
+      return body.data.map((raw) => {
+        const families: Record<string, PgwFamily> = {};
+        for (const [key, value] of Object.entries(raw)) {
+          if (key !== 'labels' && key !== 'last_push_successful') families[key] = value as PgwFamily;
+        }
+        return { labels: raw.labels, lastPushSuccessful: raw.last_push_successful, families };
       });
-      const url = `http://${LOOPBACK}:${port}`;
-      const groups = async (): Promise<PgwGroup[]> => {
-        const body = JSON.parse(await httpExpect(200, 'GET', `${url}/api/v1/metrics`)) as { data: RawGroup[] };
-        return body.data.map((raw) => {
-          const families: Record<string, PgwFamily> = {};
-          for (const [key, value] of Object.entries(raw)) {
-            if (key !== 'labels' && key !== 'last_push_successful') families[key] = value as PgwFamily;
-          }
-          return { labels: raw.labels, lastPushSuccessful: raw.last_push_successful, families };
-        });
-      };
-      return {
-        url,
-        process: proc,
-        groups,
-        async group(labels) {
-          return (await groups()).find((g) => sameLabels(g.labels, labels));
-        },
-        async wipe() {
-          await httpExpect(202, 'PUT', `${url}/api/v1/admin/wipe`);
-        },
-        async stop() {
-          try {
-            await proc.stop();
-          } finally {
-            await removeTempDir(dir);
-          }
-        },
-      };
-    } catch (err) {
-      await removeTempDir(dir);
-      throw err;
-    }
+    };
+    return {
+      url,
+      process: proc,
+      groups,
+      async group(labels) {
+        return (await groups()).find((g) => sameLabels(g.labels, labels));
+      },
+      async wipe() {
+        await httpExpect(202, 'PUT', `${url}/api/v1/admin/wipe`);
+      },
+      stop: () => stopInTempDir(proc, dir),
+    };
   });
+}
+
+/**
+ * In the calling describe block: starts a Pushgateway before its tests and stops it after them.
+ * Returns an accessor for the running server that fails the test if it did not start.
+ */
+export function usePushgateway(): () => Pushgateway {
+  let pgw: Pushgateway | undefined;
+  before(async () => {
+    pgw = await startPushgateway();
+  });
+  after(async () => {
+    await pgw?.stop();
+  });
+  return (): Pushgateway => {
+    assert.ok(pgw, 'Pushgateway did not start');
+    return pgw;
+  };
 }

@@ -19,7 +19,7 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerProcess } from './process.js';
-import { makeTempDir, removeTempDir, startProcess, startWithPortRetry } from './process.js';
+import { startInTempDir, startProcess, stopInTempDir } from './process.js';
 import { freePorts, LOOPBACK } from './ports.js';
 import { serverPath } from './require-server.js';
 
@@ -141,97 +141,85 @@ function sumTotals(flushes: readonly StatsdFlush[]): StatsdTotals {
 
 export function startStatsd(): Promise<Statsd> {
   const statsdDir = serverPath('statsd');
-  return startWithPortRetry(async () => {
-    const dir = await makeTempDir('statsd');
-    try {
-      const [udpPort, tcpPort, mgmtPort] = await freePorts(['udp', 'tcp', 'tcp']);
-      if (udpPort === undefined || tcpPort === undefined || mgmtPort === undefined) {
-        throw new Error('port allocation failed');
-      }
-      const backend = join(dir, 'ppc-e2e-backend.cjs');
-      await writeFile(backend, BACKEND_SOURCE);
-      const configFile = join(dir, 'config.js');
-      const config = {
-        servers: [
-          { server: './servers/udp', address: LOOPBACK, port: udpPort },
-          { server: './servers/tcp', address: LOOPBACK, port: tcpPort },
-        ],
-        mgmt_address: LOOPBACK,
-        mgmt_port: mgmtPort,
-        flushInterval: STATSD_FLUSH_MS,
-        deleteIdleStats: true,
-        dumpMessages: true,
-        percentThreshold: [90],
-        backends: [backend],
-        // Read by our backend only; the same files statsd require()s for './servers/udp' etc.
-        ppcE2e: { serverModules: [join(statsdDir, 'servers', 'udp.js'), join(statsdDir, 'servers', 'tcp.js')] },
-      };
-      await writeFile(configFile, JSON.stringify(config, null, 2));
-
-      const flushes: StatsdFlush[] = [];
-      const listeners = new Set<() => void>();
-      const proc = await startProcess({
-        name: 'statsd',
-        command: process.execPath,
-        cwd: dir,
-        args: [join(statsdDir, 'stats.js'), configFile],
-        ipc: true,
-        ready: [/server is up/, /ppc-e2e backend: listeners bound/],
-      });
-      attachFlushes(proc.child, flushes, listeners);
-
-      return {
-        udpPort,
-        tcpPort,
-        mgmtPort,
-        process: proc,
-        flushes,
-        badLinesSeen: () => sumTotals(flushes).badLines,
-        window() {
-          const start = flushes.length;
-          const totals = () => sumTotals(flushes.slice(start));
-          return {
-            totals,
-            received(lines, timeoutMs = 5_000) {
-              return new Promise<StatsdTotals>((resolve, reject) => {
-                const check = () => {
-                  const t = totals();
-                  if (t.metricsReceived < lines) return;
-                  cleanup();
-                  resolve(t);
-                };
-                const timer = setTimeout(() => {
-                  cleanup();
-                  const t = totals();
-                  reject(
-                    new Error(
-                      `statsd: flushes account for ${t.metricsReceived} of ${lines} lines after ${timeoutMs} ms\n` +
-                        `flushes: ${JSON.stringify(t.flushes)}\n--- last output of statsd ---\n${proc.output.text()}`,
-                    ),
-                  );
-                }, timeoutMs);
-                const cleanup = () => {
-                  clearTimeout(timer);
-                  listeners.delete(check);
-                };
-                listeners.add(check);
-                check();
-              });
-            },
-          };
-        },
-        async stop() {
-          try {
-            await proc.stop();
-          } finally {
-            await removeTempDir(dir);
-          }
-        },
-      };
-    } catch (err) {
-      await removeTempDir(dir);
-      throw err;
+  return startInTempDir('statsd', async (dir) => {
+    const [udpPort, tcpPort, mgmtPort] = await freePorts(['udp', 'tcp', 'tcp']);
+    if (udpPort === undefined || tcpPort === undefined || mgmtPort === undefined) {
+      throw new Error('port allocation failed');
     }
+    const backend = join(dir, 'ppc-e2e-backend.cjs');
+    await writeFile(backend, BACKEND_SOURCE);
+    const configFile = join(dir, 'config.js');
+    const config = {
+      servers: [
+        { server: './servers/udp', address: LOOPBACK, port: udpPort },
+        { server: './servers/tcp', address: LOOPBACK, port: tcpPort },
+      ],
+      mgmt_address: LOOPBACK,
+      mgmt_port: mgmtPort,
+      flushInterval: STATSD_FLUSH_MS,
+      deleteIdleStats: true,
+      dumpMessages: true,
+      percentThreshold: [90],
+      backends: [backend],
+      // Read by our backend only; the same files statsd require()s for './servers/udp' etc.
+      ppcE2e: { serverModules: [join(statsdDir, 'servers', 'udp.js'), join(statsdDir, 'servers', 'tcp.js')] },
+    };
+    await writeFile(configFile, JSON.stringify(config, null, 2));
+
+    const flushes: StatsdFlush[] = [];
+    const listeners = new Set<() => void>();
+    const proc = await startProcess({
+      name: 'statsd',
+      command: process.execPath,
+      cwd: dir,
+      args: [join(statsdDir, 'stats.js'), configFile],
+      ipc: true,
+      ready: [/server is up/, /ppc-e2e backend: listeners bound/],
+    });
+    attachFlushes(proc.child, flushes, listeners);
+
+    return {
+      udpPort,
+      tcpPort,
+      mgmtPort,
+      process: proc,
+      flushes,
+      badLinesSeen: () => sumTotals(flushes).badLines,
+      window() {
+        const start = flushes.length;
+        const totals = () => sumTotals(flushes.slice(start));
+        return {
+          totals,
+          received(lines, timeoutMs = 5_000) {
+            return new Promise<StatsdTotals>((resolve, reject) => {
+              const check = () => {
+                const t = totals();
+                if (t.metricsReceived < lines) return;
+                cleanup();
+                resolve(t);
+              };
+              const timer = setTimeout(() => {
+                cleanup();
+                const t = totals();
+                reject(
+                  new Error(
+                    `statsd: flushes account for ${t.metricsReceived} of ${lines} lines after ${timeoutMs} ms\n` +
+                      `flushes: ${JSON.stringify(t.flushes)}\n--- last output of statsd ---\n${proc.output.text()}`,
+                  ),
+                );
+              }, timeoutMs);
+              const cleanup = () => {
+                clearTimeout(timer);
+                listeners.delete(check);
+              };
+              listeners.add(check);
+              check();
+            });
+          },
+        };
+      },
+      stop: () => stopInTempDir(proc, dir),
+    };
   });
 }
 

@@ -22,7 +22,7 @@
 // `cannot unmarshal ... line` errors (`takeRejectedLines`, event-driven), and read the counters
 // once at the end of a file, when the first read of /metrics is current.
 import type { ServerProcess } from './process.js';
-import { makeTempDir, removeTempDir, startProcess, startWithPortRetry } from './process.js';
+import { startInTempDir, startProcess, stopInTempDir } from './process.js';
 import { freePorts, LOOPBACK } from './ports.js';
 import { httpExpect } from './net.js';
 import { serverPath } from './require-server.js';
@@ -146,43 +146,37 @@ async function confirmListening(url: string): Promise<void> {
 
 export function startVictoriaMetrics(): Promise<VictoriaMetrics> {
   const bin = serverPath('victoria-metrics');
-  return startWithPortRetry(async () => {
-    const dir = await makeTempDir('vm');
+  return startInTempDir('vm', async (dir) => {
+    const [httpPort, influxPort] = await freePorts(['tcp', 'tcp+udp']);
+    if (httpPort === undefined || influxPort === undefined) throw new Error('port allocation failed');
+    const proc = await startProcess({
+      name: 'victoria-metrics',
+      command: bin,
+      args: [
+        `-httpListenAddr=${LOOPBACK}:${httpPort}`,
+        `-influxListenAddr=${LOOPBACK}:${influxPort}`,
+        `-storageDataPath=${dir}/data`,
+        '-retentionPeriod=100y',
+        '-memory.allowedBytes=64MiB',
+        '-search.latencyOffset=0s',
+        '-search.disableCache',
+        '-http.maxGracefulShutdownDuration=1s',
+        '-loggerLevel=INFO',
+      ],
+      ready: [
+        /starting TCP InfluxDB server at/,
+        /starting UDP InfluxDB server at/,
+        /starting http server at http:\/\//,
+      ],
+    });
+    const url = `http://${LOOPBACK}:${httpPort}`;
     try {
-      const [httpPort, influxPort] = await freePorts(['tcp', 'tcp+udp']);
-      if (httpPort === undefined || influxPort === undefined) throw new Error('port allocation failed');
-      const proc = await startProcess({
-        name: 'victoria-metrics',
-        command: bin,
-        args: [
-          `-httpListenAddr=${LOOPBACK}:${httpPort}`,
-          `-influxListenAddr=${LOOPBACK}:${influxPort}`,
-          `-storageDataPath=${dir}/data`,
-          '-retentionPeriod=100y',
-          '-memory.allowedBytes=64MiB',
-          '-search.latencyOffset=0s',
-          '-search.disableCache',
-          '-http.maxGracefulShutdownDuration=1s',
-          '-loggerLevel=INFO',
-        ],
-        ready: [
-          /starting TCP InfluxDB server at/,
-          /starting UDP InfluxDB server at/,
-          /starting http server at http:\/\//,
-        ],
-      });
-      const url = `http://${LOOPBACK}:${httpPort}`;
-      try {
-        await confirmListening(url);
-      } catch (err) {
-        await proc.stop();
-        throw err;
-      }
-      return makeHandle(url, influxPort, proc, dir);
+      await confirmListening(url);
     } catch (err) {
-      await removeTempDir(dir);
+      await proc.stop();
       throw err;
     }
+    return makeHandle(url, influxPort, proc, dir);
   });
 }
 
@@ -232,12 +226,6 @@ function makeHandle(url: string, influxPort: number, proc: ServerProcess, dir: s
     async selfMetrics() {
       return parseSelfMetrics(await httpExpect(200, 'GET', `${url}/metrics`));
     },
-    async stop() {
-      try {
-        await proc.stop();
-      } finally {
-        await removeTempDir(dir);
-      }
-    },
+    stop: () => stopInTempDir(proc, dir),
   };
 }

@@ -1,5 +1,7 @@
 // Test-side helpers that are not servers: a clock that reports the timers it is asked for, and a
 // watch on the process for errors that escaped (the library's promise: never crash the host).
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { FakeClock } from '../../../src/testing/fake-clock.js';
 import type { Timer, TimerOptions } from '../../../src/clock.js';
 
@@ -45,6 +47,22 @@ export function watchProcess(): { readonly escaped: string[]; stop(): void } {
       process.off('unhandledRejection', onRejection);
     },
   };
+}
+
+/**
+ * In the calling describe block: watches the process from `before` and asserts in `after` that no
+ * uncaught exception or unhandled rejection escaped meanwhile.
+ */
+export function assertNothingEscapes(): void {
+  let watch: ReturnType<typeof watchProcess> | undefined;
+  before(() => {
+    watch = watchProcess();
+  });
+  after(() => {
+    assert.ok(watch, 'watchProcess started');
+    watch.stop();
+    assert.deepEqual(watch.escaped, [], 'no uncaught exception or unhandled rejection');
+  });
 }
 
 /**
