@@ -1,6 +1,6 @@
 // The prom-client bridge end to end: metrics recorded with real prom-client 15, pushed by our
 // influxUdp preset (through `fromPromClient`) into a real VictoriaMetrics and read back exactly.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Counter as PromCounter,
@@ -15,29 +15,15 @@ import { Counter } from '../../src/metrics/counter.js';
 import { Registry } from '../../src/registry.js';
 import { sortSamples } from './harness/fixture.js';
 import { requireServer } from './harness/require-server.js';
-import { startVictoriaMetrics } from './harness/victoria-metrics.js';
-import type { VictoriaMetrics } from './harness/victoria-metrics.js';
+import { useVictoriaMetrics } from './harness/victoria-metrics.js';
 
 const skip = requireServer('victoria-metrics');
 
 describe('fromPromClient → influxUdp → VictoriaMetrics 1.79', { skip }, () => {
-  let vm: VictoriaMetrics | undefined;
-  before(async () => {
-    vm = await startVictoriaMetrics();
-  });
-  after(async () => {
-    try {
-      if (vm !== undefined) {
-        const self = await vm.selfMetrics();
-        assert.equal(self.get('vm_rows_invalid_total{type="influx"}'), 0);
-      }
-    } finally {
-      await vm?.stop();
-    }
-  });
+  const server = useVictoriaMetrics();
 
   it('pushes prom-client counters, gauges and histograms next to our own metrics', async () => {
-    assert.ok(vm, 'VictoriaMetrics did not start');
+    const vm = server();
     const theirs = new PromRegistry();
     theirs.setDefaultLabels({ app: 'legacy' });
     const requests = new PromCounter({

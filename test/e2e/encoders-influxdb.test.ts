@@ -4,7 +4,7 @@
 // The flavour splits each Prometheus sample name at its last `_` into measurement and field, so
 // reading every measurement back and joining `<measurement>_<field>` must give exactly the samples
 // of the fixture (tags = labels).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { influxLineEncoder } from '../../src/encoding/influx-line.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
@@ -14,8 +14,9 @@ import { udpTransport } from '../../src/transport/udp.js';
 import { expectedSamples, fixtureSnapshot, sortSamples } from './harness/fixture.js';
 import type { Sample } from './harness/fixture.js';
 import { startInfluxDB } from './harness/influxdb.js';
-import type { InfluxDB, InfluxSeries } from './harness/influxdb.js';
+import type { InfluxSeries } from './harness/influxdb.js';
 import { requireServer } from './harness/require-server.js';
+import { useServer } from './harness/use-server.js';
 
 const skip = requireServer('influxdb');
 
@@ -53,18 +54,7 @@ function toSamples(series: readonly InfluxSeries[]): Sample[] {
 }
 
 describe('InfluxDB 1.6 through the library encoder (influxdb flavour) and transports', { skip }, () => {
-  let influx: InfluxDB | undefined;
-  const server = (): InfluxDB => {
-    assert.ok(influx, 'InfluxDB did not start');
-    return influx;
-  };
-
-  before(async () => {
-    influx = await startInfluxDB();
-  });
-  after(async () => {
-    await influx?.stop();
-  });
+  const server = useServer('InfluxDB', startInfluxDB);
 
   it('HTTP /write with ms timestamps: every sample back under <measurement>_<field>', async () => {
     const encoder = influxLineEncoder({ flavor: 'influxdb', timestamp: true, precision: 'ms' });

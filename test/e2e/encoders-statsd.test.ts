@@ -2,7 +2,7 @@
 // read back from its flush events. Etsy statsd turns `|#k:v` tags into graphite tags in the key
 // (`name;k=v`) and then deletes every character outside [A-Za-z0-9_.;=-] (spaces become `_`,
 // `/` becomes `-`), so the keys below are what a user of Etsy statsd will see.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { statsdEncoder } from '../../src/encoding/statsd.js';
 import type { MetricEvent, MetricSource } from '../../src/model/events.js';
@@ -12,6 +12,7 @@ import { fixtureSnapshot } from './harness/fixture.js';
 import { requireServer } from './harness/require-server.js';
 import { startStatsd } from './harness/statsd.js';
 import type { Statsd } from './harness/statsd.js';
+import { useServer } from './harness/use-server.js';
 
 const skip = requireServer('statsd');
 
@@ -46,18 +47,8 @@ function source(name: string, type: MetricSource['type'], labelNames: readonly s
 }
 
 describe('Etsy statsd 0.9 through the library encoder and transport', { skip }, () => {
-  let statsd: Statsd | undefined;
-  const server = (): Statsd => {
-    assert.ok(statsd, 'statsd did not start');
-    return statsd;
-  };
+  const server = useServer('statsd', startStatsd);
 
-  before(async () => {
-    statsd = await startStatsd();
-  });
-  after(async () => {
-    await statsd?.stop();
-  });
   afterEach(() => {
     assert.equal(server().badLinesSeen(), 0);
   });

@@ -1,6 +1,6 @@
 // The library's own encoders and transports pushing one hand-built Snapshot (every metric type,
 // nasty label values) into a real VictoriaMetrics 1.79, read back exactly through /api/v1/export.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Encoder } from '../../src/encoding/encoder.js';
 import { influxLineEncoder } from '../../src/encoding/influx-line.js';
@@ -13,8 +13,8 @@ import { udpTransport } from '../../src/transport/udp.js';
 import { expectedCreatedSamples, expectedSamples, fixtureSnapshot, sortSamples } from './harness/fixture.js';
 import type { Sample } from './harness/fixture.js';
 import { requireServer } from './harness/require-server.js';
-import { startVictoriaMetrics } from './harness/victoria-metrics.js';
-import type { ExportedSeries, VictoriaMetrics } from './harness/victoria-metrics.js';
+import type { ExportedSeries } from './harness/victoria-metrics.js';
+import { useVictoriaMetrics } from './harness/victoria-metrics.js';
 
 const skip = requireServer('victoria-metrics');
 
@@ -48,27 +48,8 @@ function samples(series: readonly ExportedSeries[], timestamp: (ts: number) => b
 }
 
 describe('VictoriaMetrics 1.79 through the library encoders and transports', { skip }, () => {
-  let vm: VictoriaMetrics | undefined;
-  const server = (): VictoriaMetrics => {
-    assert.ok(vm, 'VictoriaMetrics did not start');
-    return vm;
-  };
+  const server = useVictoriaMetrics();
 
-  before(async () => {
-    vm = await startVictoriaMetrics();
-  });
-  after(async () => {
-    try {
-      if (vm !== undefined) {
-        // First /metrics read of this server, so current (VM caches the page for 1 s).
-        const self = await vm.selfMetrics();
-        assert.equal(self.get('vm_rows_invalid_total{type="influx"}'), 0);
-        assert.equal(self.get('vm_rows_invalid_total{type="prometheus"}'), 0);
-      }
-    } finally {
-      await vm?.stop();
-    }
-  });
   afterEach(async () => {
     assert.deepEqual(await server().takeRejectedLines(), []);
   });

@@ -1,11 +1,11 @@
 // Hand-written Influx line protocol pushed into a real InfluxDB 1.6 over HTTP and UDP, read back
 // with /query. Pins down what InfluxDB itself accepts, and where it differs from VictoriaMetrics.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { udpSend } from './harness/net.js';
 import { requireServer } from './harness/require-server.js';
 import { rowCount, startInfluxDB } from './harness/influxdb.js';
-import type { InfluxDB } from './harness/influxdb.js';
+import { useServer } from './harness/use-server.js';
 
 const skip = requireServer('influxdb');
 
@@ -13,18 +13,7 @@ const skip = requireServer('influxdb');
 const T = Math.floor(Date.now() / 1000) * 1000;
 
 describe('InfluxDB 1.6: raw line protocol', { skip }, () => {
-  let influx: InfluxDB | undefined;
-  const server = (): InfluxDB => {
-    assert.ok(influx, 'InfluxDB did not start');
-    return influx;
-  };
-
-  before(async () => {
-    influx = await startInfluxDB();
-  });
-  after(async () => {
-    await influx?.stop();
-  });
+  const server = useServer('InfluxDB', startInfluxDB);
 
   it('HTTP: field types are kept (float, integer, boolean, string with escapes)', async () => {
     const body = String.raw`e2e_types,host=a f=1.5,i=-3i,b=true,bf=F,s="say \"hi\" c:\\dir",e=-1.5e3` + ` ${T}\n`;

@@ -1,7 +1,7 @@
 // influxUdp and influxHttp with flavor 'influxdb', every metric type, into a real InfluxDB 1.6,
 // read back with /query. The flavour splits each Prometheus sample name at its last `_` into
 // measurement and field, so joining `<measurement>_<field>` must give the exact samples back.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PushError } from '../../src/errors.js';
 import { influxHttp } from '../../src/presets/influx-http.js';
@@ -9,9 +9,10 @@ import { influxUdp } from '../../src/presets/influx-udp.js';
 import { sortSamples } from './harness/fixture.js';
 import type { Sample } from './harness/fixture.js';
 import { startInfluxDB } from './harness/influxdb.js';
-import type { InfluxDB, InfluxSeries } from './harness/influxdb.js';
+import type { InfluxSeries } from './harness/influxdb.js';
 import { requireServer } from './harness/require-server.js';
 import { expectedPresetSamples, presetMetrics, record } from './presets-metrics.js';
+import { useServer } from './harness/use-server.js';
 
 const skip = requireServer('influxdb');
 
@@ -41,20 +42,10 @@ function fieldValues(series: readonly InfluxSeries[]): number {
 }
 
 describe('influx presets (flavor influxdb) into InfluxDB 1.6', { skip }, () => {
-  let influx: InfluxDB | undefined;
-  const server = (): InfluxDB => {
-    assert.ok(influx, 'InfluxDB did not start');
-    return influx;
-  };
+  const server = useServer('InfluxDB', startInfluxDB);
   let errors: PushError[] = [];
   const common = () => ({ selfMetrics: false as const, onError: (e: PushError) => errors.push(e) });
 
-  before(async () => {
-    influx = await startInfluxDB();
-  });
-  after(async () => {
-    await influx?.stop();
-  });
   afterEach(() => {
     assert.deepEqual(errors, []);
     errors = [];

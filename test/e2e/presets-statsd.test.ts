@@ -3,33 +3,23 @@
 // into graphite tags in the key (`name;k=v`) and deletes characters outside [A-Za-z0-9_.;=-]
 // (so `le=+Inf` arrives as `le=Inf`). statsd_exporter is not installable here (SERVERS §5): its
 // parsing rules are covered by the encoder's golden files.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PushError } from '../../src/errors.js';
 import { statsdUdp } from '../../src/presets/statsd-udp.js';
 import { statsdUdpStream } from '../../src/presets/statsd-udp-stream.js';
 import { requireServer } from './harness/require-server.js';
 import { startStatsd } from './harness/statsd.js';
-import type { Statsd } from './harness/statsd.js';
 import { presetMetrics, record } from './presets-metrics.js';
+import { useServer } from './harness/use-server.js';
 
 const skip = requireServer('statsd');
 
 describe('StatsD presets into Etsy statsd 0.9', { skip }, () => {
-  let statsd: Statsd | undefined;
-  const server = (): Statsd => {
-    assert.ok(statsd, 'statsd did not start');
-    return statsd;
-  };
+  const server = useServer('statsd', startStatsd);
   let errors: PushError[] = [];
   const common = () => ({ selfMetrics: false as const, onError: (e: PushError) => errors.push(e) });
 
-  before(async () => {
-    statsd = await startStatsd();
-  });
-  after(async () => {
-    await statsd?.stop();
-  });
   afterEach(() => {
     assert.equal(server().badLinesSeen(), 0);
     assert.deepEqual(errors, []);

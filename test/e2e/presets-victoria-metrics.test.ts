@@ -2,7 +2,7 @@
 // 1.79 (single-node), read back exactly through /api/v1/export: influxUdp, influxHttp,
 // openMetricsHttp (text 0.0.4 and OpenMetrics) and influxUdpStream; plus the cluster tenancy
 // labels, which single-node keeps as ordinary labels.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PushError } from '../../src/errors.js';
 import { influxHttp } from '../../src/presets/influx-http.js';
@@ -13,9 +13,9 @@ import type { Pusher } from '../../src/push/pusher.js';
 import { sortSamples } from './harness/fixture.js';
 import type { Sample } from './harness/fixture.js';
 import { requireServer } from './harness/require-server.js';
-import { startVictoriaMetrics } from './harness/victoria-metrics.js';
-import type { ExportedSeries, VictoriaMetrics } from './harness/victoria-metrics.js';
+import type { ExportedSeries } from './harness/victoria-metrics.js';
 import { expectedPresetSamples, presetMetrics, record } from './presets-metrics.js';
+import { useVictoriaMetrics } from './harness/victoria-metrics.js';
 
 const skip = requireServer('victoria-metrics');
 
@@ -25,28 +25,10 @@ function latest(series: readonly ExportedSeries[]): Sample[] {
 }
 
 describe('presets into VictoriaMetrics 1.79', { skip }, () => {
-  let vm: VictoriaMetrics | undefined;
-  const server = (): VictoriaMetrics => {
-    assert.ok(vm, 'VictoriaMetrics did not start');
-    return vm;
-  };
+  const server = useVictoriaMetrics();
   let errors: PushError[] = [];
   const common = () => ({ selfMetrics: false as const, onError: (e: PushError) => errors.push(e) });
 
-  before(async () => {
-    vm = await startVictoriaMetrics();
-  });
-  after(async () => {
-    try {
-      if (vm !== undefined) {
-        const self = await vm.selfMetrics();
-        assert.equal(self.get('vm_rows_invalid_total{type="influx"}'), 0);
-        assert.equal(self.get('vm_rows_invalid_total{type="prometheus"}'), 0);
-      }
-    } finally {
-      await vm?.stop();
-    }
-  });
   afterEach(async () => {
     assert.deepEqual(errors, []);
     errors = [];

@@ -1,27 +1,16 @@
 // Prometheus 2.42 as a remote-write receiver: for now only proof that the harness starts it and it
 // answers. Remote-write e2e tests come with the remote-write encoder.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpRequest } from './harness/net.js';
 import { requireServer } from './harness/require-server.js';
 import { startPrometheus } from './harness/prometheus.js';
-import type { Prometheus } from './harness/prometheus.js';
+import { useServer } from './harness/use-server.js';
 
 const skip = requireServer('prometheus');
 
 describe('Prometheus 2.42: harness smoke', { skip }, () => {
-  let prom: Prometheus | undefined;
-  const server = (): Prometheus => {
-    assert.ok(prom, 'Prometheus did not start');
-    return prom;
-  };
-
-  before(async () => {
-    prom = await startPrometheus();
-  });
-  after(async () => {
-    await prom?.stop();
-  });
+  const server = useServer('Prometheus', startPrometheus);
 
   it('answers /-/ready and an instant query at an explicit time', async () => {
     const ready = await httpRequest('GET', `${server().url}/-/ready`);

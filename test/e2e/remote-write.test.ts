@@ -2,7 +2,7 @@
 // VictoriaMetrics 1.79 (/api/v1/write), through remoteWriteEncoder + httpTransport, read back
 // exactly: the fixture snapshot (every metric type, nasty label values), requests split by series
 // count, non-finite values, Prometheus' all-or-nothing rejection, and prom-client via the bridge.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import client from 'prom-client';
 import { fromPromClient } from '../../src/bridge/prom-client.js';
@@ -18,10 +18,10 @@ import type { SendResult } from '../../src/transport/transport.js';
 import { expectedSamples, fixtureSnapshot, sortSamples } from './harness/fixture.js';
 import type { Sample } from './harness/fixture.js';
 import { startPrometheus } from './harness/prometheus.js';
-import type { Prometheus, PromSample } from './harness/prometheus.js';
+import type { PromSample } from './harness/prometheus.js';
 import { requireServer } from './harness/require-server.js';
 import { startVictoriaMetrics } from './harness/victoria-metrics.js';
-import type { VictoriaMetrics } from './harness/victoria-metrics.js';
+import { useServer } from './harness/use-server.js';
 
 /** Whole seconds in ms, so Prometheus instant queries can name the sample's own time. */
 const T = Math.floor(Date.now() / 1000) * 1000;
@@ -68,18 +68,7 @@ function fromProm(samples: readonly PromSample[], timeSec: number): Sample[] {
 const promSkip = requireServer('prometheus');
 
 describe('remote write into Prometheus 2.42', { skip: promSkip }, () => {
-  let prom: Prometheus | undefined;
-  const server = (): Prometheus => {
-    assert.ok(prom, 'Prometheus did not start');
-    return prom;
-  };
-
-  before(async () => {
-    prom = await startPrometheus();
-  });
-  after(async () => {
-    await prom?.stop();
-  });
+  const server = useServer('Prometheus', startPrometheus);
 
   it('stores every sample of the fixture exactly, at the snapshot time', async () => {
     assert.equal(await pushOk(server().url, remoteWriteEncoder(), fixtureSnapshot('e2e_rw_p', T)), 1);
@@ -207,18 +196,7 @@ describe('remote write into Prometheus 2.42', { skip: promSkip }, () => {
 const vmSkip = requireServer('victoria-metrics');
 
 describe('remote write into VictoriaMetrics 1.79', { skip: vmSkip }, () => {
-  let vm: VictoriaMetrics | undefined;
-  const server = (): VictoriaMetrics => {
-    assert.ok(vm, 'VictoriaMetrics did not start');
-    return vm;
-  };
-
-  before(async () => {
-    vm = await startVictoriaMetrics();
-  });
-  after(async () => {
-    await vm?.stop();
-  });
+  const server = useServer('VictoriaMetrics', startVictoriaMetrics);
 
   /** One sample per series, each at `ts`. */
   async function exported(match: string, ts: number): Promise<Sample[]> {

@@ -1,28 +1,18 @@
 // Hand-written StatsD lines sent to a real Etsy statsd 0.9.0, read back from its flush events.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tcpSend, udpSend } from './harness/net.js';
 import { requireServer } from './harness/require-server.js';
 import { startStatsd } from './harness/statsd.js';
-import type { Statsd } from './harness/statsd.js';
+import { useServer } from './harness/use-server.js';
 
 const skip = requireServer('statsd');
 
 describe('Etsy statsd 0.9: raw lines', { skip }, () => {
-  let statsd: Statsd | undefined;
-  const server = (): Statsd => {
-    assert.ok(statsd, 'statsd did not start');
-    return statsd;
-  };
+  const server = useServer('statsd', startStatsd);
   // Bad lines a test sends on purpose (and checks itself); every other line must parse.
   let expectedBadLines = 0;
 
-  before(async () => {
-    statsd = await startStatsd();
-  });
-  after(async () => {
-    await statsd?.stop();
-  });
   afterEach(() => {
     // statsd drops a bad line silently; its own statsd.bad_lines_seen counter is the only trace.
     assert.equal(server().badLinesSeen(), expectedBadLines);

@@ -1,12 +1,12 @@
 // Hand-written Influx line protocol, Prometheus text and OpenMetrics bodies pushed into a real
 // VictoriaMetrics 1.79 and read back exactly through /api/v1/export. These pin down what the
 // server does with each byte, independently of the library's encoders.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { httpExpect, tcpSend, udpSend } from './harness/net.js';
 import { requireServer } from './harness/require-server.js';
-import { startVictoriaMetrics } from './harness/victoria-metrics.js';
-import type { ExportedSeries, VictoriaMetrics } from './harness/victoria-metrics.js';
+import type { ExportedSeries } from './harness/victoria-metrics.js';
+import { useVictoriaMetrics } from './harness/victoria-metrics.js';
 
 const skip = requireServer('victoria-metrics');
 
@@ -20,29 +20,10 @@ const series = (metric: Record<string, string>, value: number, timestamp = T): E
 });
 
 describe('VictoriaMetrics 1.79: raw payloads', { skip }, () => {
-  let vm: VictoriaMetrics | undefined;
-  const server = (): VictoriaMetrics => {
-    assert.ok(vm, 'VictoriaMetrics did not start');
-    return vm;
-  };
   // Rows a test rejects on purpose (and checks itself); every other row must be accepted.
   const expectedInvalid = { influx: 0, prometheus: 0 };
+  const server = useVictoriaMetrics(expectedInvalid);
 
-  before(async () => {
-    vm = await startVictoriaMetrics();
-  });
-  after(async () => {
-    try {
-      if (vm !== undefined) {
-        // The first read of /metrics is current (VM caches that page for 1 s), so read it once, here.
-        const self = await vm.selfMetrics();
-        assert.equal(self.get('vm_rows_invalid_total{type="influx"}'), expectedInvalid.influx);
-        assert.equal(self.get('vm_rows_invalid_total{type="prometheus"}'), expectedInvalid.prometheus);
-      }
-    } finally {
-      await vm?.stop();
-    }
-  });
   afterEach(async () => {
     // VM drops invalid lines but still answers 204; its error log is the per-test trace.
     assert.deepEqual(await server().takeRejectedLines(), []);

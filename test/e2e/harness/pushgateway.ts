@@ -8,13 +8,12 @@
 // Ready line (verified by hand): `msg="Listening on" address=127.0.0.1:<port>`, logged by the
 // exporter-toolkit web server after the socket is bound. Pushes are checked synchronously, so a
 // read right after a 200 sees the data; nothing polls.
-import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
 import type { ServerProcess } from './process.js';
 import { startInTempDir, startProcess, stopInTempDir } from './process.js';
 import { freePorts, LOOPBACK } from './ports.js';
 import { httpExpect } from './net.js';
 import { serverPath } from './require-server.js';
+import { useServer } from './use-server.js';
 
 /** One metric of a family in /api/v1/metrics; values are strings as the Pushgateway sends them. */
 export interface PgwMetric {
@@ -110,20 +109,7 @@ export function startPushgateway(): Promise<Pushgateway> {
   });
 }
 
-/**
- * In the calling describe block: starts a Pushgateway before its tests and stops it after them.
- * Returns an accessor for the running server that fails the test if it did not start.
- */
+/** In the calling describe block: a Pushgateway for its tests (see useServer). */
 export function usePushgateway(): () => Pushgateway {
-  let pgw: Pushgateway | undefined;
-  before(async () => {
-    pgw = await startPushgateway();
-  });
-  after(async () => {
-    await pgw?.stop();
-  });
-  return (): Pushgateway => {
-    assert.ok(pgw, 'Pushgateway did not start');
-    return pgw;
-  };
+  return useServer('Pushgateway', startPushgateway);
 }

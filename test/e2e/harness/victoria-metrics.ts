@@ -21,11 +21,13 @@
 // after a write shows the old count. Tests therefore watch VM's log for its per-line
 // `cannot unmarshal ... line` errors (`takeRejectedLines`, event-driven), and read the counters
 // once at the end of a file, when the first read of /metrics is current.
+import assert from 'node:assert/strict';
 import type { ServerProcess } from './process.js';
 import { startInTempDir, startProcess, stopInTempDir } from './process.js';
 import { freePorts, LOOPBACK } from './ports.js';
 import { httpExpect } from './net.js';
 import { serverPath } from './require-server.js';
+import { useServer } from './use-server.js';
 
 /** One series from /api/v1/export: its labels (`__name__` included) and raw samples. */
 export interface ExportedSeries {
@@ -228,4 +230,26 @@ function makeHandle(url: string, influxPort: number, proc: ServerProcess, dir: s
     },
     stop: () => stopInTempDir(proc, dir),
   };
+}
+
+/** Rows of each format VictoriaMetrics may reject during a file (tests that send bad rows raise them). */
+export interface ExpectedInvalidRows {
+  influx: number;
+  prometheus: number;
+}
+
+/**
+ * In the calling describe block: a VictoriaMetrics for its tests (see useServer). At the end it
+ * checks VM's own count of rejected rows against `expectedInvalid` (read then, so a test may
+ * raise it). That is the first /metrics read of this server, so it is current: VM serves that
+ * page from a cache refreshed at most once a second.
+ */
+export function useVictoriaMetrics(
+  expectedInvalid: Readonly<ExpectedInvalidRows> = { influx: 0, prometheus: 0 },
+): () => VictoriaMetrics {
+  return useServer('VictoriaMetrics', startVictoriaMetrics, async (vm) => {
+    const self = await vm.selfMetrics();
+    assert.equal(self.get('vm_rows_invalid_total{type="influx"}'), expectedInvalid.influx);
+    assert.equal(self.get('vm_rows_invalid_total{type="prometheus"}'), expectedInvalid.prometheus);
+  });
 }
