@@ -6,7 +6,7 @@
 import promClient from 'prom-client';
 import { need } from '../lib/ours.js';
 import { hotPath, wholeOp, fullGc, latencies, toMs } from '../lib/timing.js';
-import { PROM_BUCKETS, LABELS3, labels3, counterValue, byteLength } from '../lib/fixtures.js';
+import { PROM_BUCKETS, LABELS3, labels3, byteLength, counterRegistries } from '../lib/fixtures.js';
 
 // Each side gets its own registry: prom-client's global registry is never touched, and ours is
 // never the default push registry (which a real program would share with other code).
@@ -97,20 +97,7 @@ async function summaryDefault(ctx) {
 // because a string is not what a push sends.
 
 async function fillCounters(api, n) {
-  const reg = new api.Registry();
-  const c = oursIn(api, reg, api.Counter, { name: 'http_requests', help: 'Requests handled', labelNames: LABELS3 });
-  const preg = promRegistry();
-  const p = new promClient.Counter({
-    name: 'http_requests_total',
-    help: 'Requests handled',
-    labelNames: LABELS3,
-    registers: [preg],
-  });
-  for (let i = 0; i < n; i++) {
-    c.labels(labels3(i)).inc(counterValue(i));
-    p.labels(labels3(i)).inc(counterValue(i));
-  }
-  return { reg, preg };
+  return counterRegistries(api, n);
 }
 
 async function fillHistograms(api, n) {

@@ -6,27 +6,9 @@ import StatsD from 'hot-shots';
 import promClient from 'prom-client';
 import { need, maybe } from '../lib/ours.js';
 import { median, latencies } from '../lib/timing.js';
-import { LABELS3, labels3, counterValue } from '../lib/fixtures.js';
+import { LABELS3, labels3, counterRegistries } from '../lib/fixtures.js';
 import { startSink } from '../lib/sinks.js';
 import { longestBlock, cpuOf } from '../lib/loop.js';
-
-/** The same counter registry (3 labels, `n` series) for us and for prom-client. */
-function counterRegistries(api, n) {
-  const reg = new api.Registry();
-  const c = new api.Counter({ name: 'http_requests', help: 'Requests handled', labelNames: LABELS3, registry: reg });
-  const preg = new promClient.Registry();
-  const p = new promClient.Counter({
-    name: 'http_requests_total',
-    help: 'Requests handled',
-    labelNames: LABELS3,
-    registers: [preg],
-  });
-  for (let i = 0; i < n; i++) {
-    c.labels(labels3(i)).inc(counterValue(i));
-    p.labels(labels3(i)).inc(counterValue(i));
-  }
-  return { reg, preg };
-}
 
 /** An encoder that counts its encode() calls (one per slice), keeping the wrapped one's declarations. */
 function countingEncoder(inner) {

@@ -8,7 +8,7 @@ import StatsD from 'hot-shots';
 import promClient from 'prom-client';
 import { need, maybe } from '../lib/ours.js';
 import { wholeOp, toMs, median } from '../lib/timing.js';
-import { LABELS3, labels3, counterValue, gaugeValues, byteLength } from '../lib/fixtures.js';
+import { LABELS3, labels3, gaugeValues, byteLength, counterRegistries } from '../lib/fixtures.js';
 import { startSink } from '../lib/sinks.js';
 
 const oursIn = (api, reg, Ctor, opts) => new Ctor({ ...opts, registry: reg });
@@ -201,19 +201,7 @@ async function httpPush(ctx) {
   const api = await need('Registry', 'Counter', 'prometheusTextEncoder', 'httpTransport');
   const preset = await maybe('pushgateway');
   const n = ctx.series;
-  const reg = new api.Registry();
-  const c = oursIn(api, reg, api.Counter, { name: 'http_requests', help: 'Requests handled', labelNames: LABELS3 });
-  const preg = new promClient.Registry();
-  const p = new promClient.Counter({
-    name: 'http_requests_total',
-    help: 'Requests handled',
-    labelNames: LABELS3,
-    registers: [preg],
-  });
-  for (let i = 0; i < n; i++) {
-    c.labels(labels3(i)).inc(counterValue(i));
-    p.labels(labels3(i)).inc(counterValue(i));
-  }
+  const { reg, preg } = counterRegistries(api, n);
 
   const [oursSink, peerSink] = [await startSink('http'), await startSink('http')];
   const base = `http://127.0.0.1:${oursSink.port}`;

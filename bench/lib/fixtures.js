@@ -1,5 +1,6 @@
 // Shared fixtures: the label sets, the buckets and the registries both sides are filled with, so
 // that ours and the peer always expose/encode the same series with the same values.
+import promClient from 'prom-client';
 import { rng } from './timing.js';
 
 /** prom-client's default buckets, used explicitly on both sides so the bucket scan is the same work. */
@@ -36,4 +37,25 @@ export function byteLength(x) {
   if (typeof x === 'string') return Buffer.byteLength(x);
   if (Array.isArray(x)) return x.reduce((s, p) => s + p.byteLength, 0);
   return x.byteLength;
+}
+
+/**
+ * The same counter registry (3 labels, `n` series, the same values) for us and for prom-client:
+ * what the exposition and push rows encode and send.
+ */
+export function counterRegistries(api, n) {
+  const reg = new api.Registry();
+  const c = new api.Counter({ name: 'http_requests', help: 'Requests handled', labelNames: LABELS3, registry: reg });
+  const preg = new promClient.Registry();
+  const p = new promClient.Counter({
+    name: 'http_requests_total',
+    help: 'Requests handled',
+    labelNames: LABELS3,
+    registers: [preg],
+  });
+  for (let i = 0; i < n; i++) {
+    c.labels(labels3(i)).inc(counterValue(i));
+    p.labels(labels3(i)).inc(counterValue(i));
+  }
+  return { reg, preg };
 }
