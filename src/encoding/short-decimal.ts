@@ -24,3 +24,55 @@ export function formatDecimal(value: number): string {
 
 /** `.1`, `.01`, `.001` … `.999` by thousandths: one table read instead of building the digits. */
 const FRACTIONS = Array.from({ length: 1000 }, (_, i) => ('.' + String(1000 + i).slice(1)).replace(/0+$/, ''));
+const FRACTION_BYTES = FRACTIONS.map((fraction) => Buffer.from(fraction, 'latin1'));
+
+/** The most bytes `writeDecimal` writes: `String()` of a finite double is at most 25 characters. */
+export const MAX_DECIMAL_BYTES = 25;
+
+const INT32_LIMIT = 2_147_483_648;
+
+/**
+ * Writes `formatDecimal(value)` (ASCII) into `target` at `offset`, which must have
+ * MAX_DECIMAL_BYTES of room, and returns the offset after it. The same fast path, but the digits
+ * go straight into the bytes: no string is allocated for a value that takes it.
+ */
+export function writeDecimal(target: Uint8Array, offset: number, value: number): number {
+  const abs = value < 0 ? -value : value;
+  let whole: number;
+  let thousandths = 0;
+  if (Number.isInteger(value)) {
+    if (!(abs < INT32_LIMIT)) return writeAscii(target, offset, String(value));
+    whole = abs;
+  } else {
+    if (!(abs < 1e9)) return writeAscii(target, offset, String(value));
+    const k = Math.round(abs * 1000);
+    if (k / 1000 !== abs) return writeAscii(target, offset, String(value));
+    whole = Math.floor(k / 1000);
+    thousandths = k - whole * 1000;
+  }
+  let at = offset;
+  if (value < 0) target[at++] = 0x2d; // '-'
+  at += digitCount(whole);
+  const end = at;
+  // `whole` < 2^31 here, so int32 arithmetic is exact.
+  do {
+    const tenth = (whole / 10) | 0;
+    target[--at] = 0x30 + whole - tenth * 10;
+    whole = tenth;
+  } while (whole !== 0);
+  if (thousandths === 0) return end;
+  const fraction = FRACTION_BYTES[thousandths]!;
+  for (let i = 0; i < fraction.length; i++) target[end + i] = fraction[i]!;
+  return end + fraction.length;
+}
+
+function digitCount(n: number): number {
+  let count = 1;
+  for (let limit = 10; n >= limit && count < 10; limit *= 10) count++;
+  return count;
+}
+
+function writeAscii(target: Uint8Array, offset: number, text: string): number {
+  for (let i = 0; i < text.length; i++) target[offset + i] = text.charCodeAt(i);
+  return offset + text.length;
+}

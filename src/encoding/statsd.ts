@@ -54,7 +54,6 @@ import {
   familyDefaults,
 } from './samples.js';
 import { FamilyCache } from './series-slots.js';
-import { formatDecimal } from './short-decimal.js';
 import type { ExtraTags, FamilyNames, SeriesTags, StatsdTagStyle } from './statsd-lines.js';
 import { NO_EXTRAS, NO_NAMES, Style } from './statsd-lines.js';
 
@@ -179,6 +178,8 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
   };
 }
 
+const EMPTY_BYTES = new Uint8Array(0);
+
 const NO_DEFAULTS: StatsdDefaultLabels = { defaultLabelNames: [], defaultLabelValues: [] };
 
 interface SourceEntry {
@@ -211,10 +212,9 @@ class FamilyRecord extends SampleFamilyRecord<SeriesTags> {
   readonly names: FamilyNames;
   readonly defaults: string;
   readonly extras: ExtraTags;
-  /** See `bareLine`. */
-  start = '';
-  end = '';
-  lineAscii = true;
+  /** See `bareLine`: the UTF-8 bytes before and after the value. */
+  head: Uint8Array = EMPTY_BYTES;
+  tail: Uint8Array = EMPTY_BYTES;
   private lineSuffix = -1;
 
   constructor(
@@ -236,14 +236,14 @@ class FamilyRecord extends SampleFamilyRecord<SeriesTags> {
 
   /**
    * A counter or gauge family without labels (often thousands of one-series families): its
-   * lines are `start + value + end`, both built once (`start` for the sample name `suffix`).
+   * lines are `head + value + tail`, both encoded once (`head` for the sample name `suffix`) and
+   * copied as bytes (PayloadWriter.addNumberLine).
    */
   bareLine(suffix: SampleSuffix): void {
     if (this.lineSuffix === suffix) return;
     const tags = this.tags(NO_NAMES);
-    this.start = this.style.before(this.names, suffix, tags, '');
-    this.end = this.style.gaugeEnd(tags);
-    this.lineAscii = this.names.ascii && tags.ascii;
+    this.head = Buffer.from(this.style.before(this.names, suffix, tags, ''));
+    this.tail = Buffer.from(this.style.gaugeEnd(tags));
     this.lineSuffix = suffix;
   }
 }
@@ -272,8 +272,8 @@ class GaugeVisit extends SampleLines<SeriesTags, FamilyRecord> {
     }
     record.bareLine(suffix);
     for (const { value } of series) {
-      if (value >= 0) this.writer.add(record.start, formatDecimal(value), record.end, '', '', record.lineAscii);
-      else this.emit(suffix, record.tags(NO_NAMES), -1, value); // negative, NaN
+      if (value >= 0 && value < Infinity) this.writer.addNumberLine(record.head, value, record.tail);
+      else this.emit(suffix, record.tags(NO_NAMES), -1, value); // negative, NaN, ±Inf
     }
   }
 

@@ -6,6 +6,7 @@ import { quote } from '../model/names.js';
 import type { LabelValues, StateSetFamily, StateSetSeries } from '../model/snapshot.js';
 import { defineMetric, findExisting, MetricBase } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
+import { StateSetFamilyRecord, StateSetSeriesRecord } from '../model/snapshot-records.js';
 
 /** Enum metrics have no unit (OpenMetrics). `S` is inferred from `states`. */
 export interface EnumOptions<L extends string = never, D extends L = never, S extends string = string> extends Omit<
@@ -104,15 +105,11 @@ export class Enum<L extends string = never, D extends L = never, S extends strin
   }
 
   protected family(series: readonly EnumSeriesImpl<S>[]): StateSetFamily {
-    const out = series.map((s): StateSetSeries => ({ labelValues: s.labelValues, stateIndex: s.stateIndex }));
-    return {
-      type: 'stateset',
-      name: this.name,
-      help: this.help,
-      unit: this.unit,
-      labelNames: this.labelNames,
-      states: this.states,
-      series: out,
-    };
+    const out = series.map(stateSetSample); // a function, not a closure per collect
+    return new StateSetFamilyRecord(this.name, this.help, this.unit, this.labelNames, this.states, out);
   }
+}
+
+function stateSetSample(series: EnumSeriesImpl<string>): StateSetSeries {
+  return new StateSetSeriesRecord(series.labelValues, series.stateIndex);
 }

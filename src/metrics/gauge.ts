@@ -4,6 +4,7 @@ import type { GaugeFamily, GaugeSeries as GaugeSample, LabelValues } from '../mo
 import { findExisting, defineMetric, notANumber } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
 import { startTimer, TimedMetric, timeCall } from './timing.js';
+import { BasicFamilyRecord, GaugeSeriesRecord } from '../model/snapshot-records.js';
 
 export type GaugeOptions<L extends string = never, D extends L = never> = MetricOptions<L, D>;
 
@@ -105,14 +106,11 @@ export class Gauge<L extends string = never, D extends L = never> extends TimedM
   }
 
   protected family(series: readonly GaugeSeriesImpl[]): GaugeFamily {
-    const out = series.map((s): GaugeSample => ({ labelValues: s.labelValues, value: s.value }));
-    return {
-      type: 'gauge',
-      name: this.name,
-      help: this.help,
-      unit: this.unit,
-      labelNames: this.labelNames,
-      series: out,
-    };
+    const out = series.map(gaugeSample); // a function, not a closure per collect
+    return new BasicFamilyRecord('gauge', this.name, this.help, this.unit, this.labelNames, out);
   }
+}
+
+function gaugeSample(series: GaugeSeriesImpl): GaugeSample {
+  return new GaugeSeriesRecord(series.labelValues, series.value);
 }

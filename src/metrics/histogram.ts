@@ -6,6 +6,7 @@ import { checkBuckets, DEFAULT_BUCKETS } from './buckets.js';
 import { defineMetric, findExisting, notANumber } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
 import { startTimer, TimedMetric, timeCall } from './timing.js';
+import { HistogramFamilyRecord, HistogramSeriesRecord } from '../model/snapshot-records.js';
 
 export interface HistogramOptions<L extends string = never, D extends L = never> extends MetricOptions<L, D> {
   /** Finite upper bounds, ascending and unique (a trailing +Inf is allowed); default DEFAULT_BUCKETS. */
@@ -120,30 +121,20 @@ export class Histogram<L extends string = never, D extends L = never> extends Ti
   }
 
   protected family(series: readonly HistogramSeriesImpl[]): HistogramFamily {
-    const out = series.map((s): HistogramSample => {
-      const counts = s.counts;
-      const bucketCounts = new Array<number>(counts.length);
-      let total = 0;
-      for (let i = 0; i < counts.length; i++) {
-        total += counts[i]!;
-        bucketCounts[i] = total;
-      }
-      return {
-        labelValues: s.labelValues,
-        bucketCounts,
-        sum: s.sum,
-        count: s.count,
-        created: this.createdSeconds(s.bornMs),
-      };
-    });
-    return {
-      type: 'histogram',
-      name: this.name,
-      help: this.help,
-      unit: this.unit,
-      labelNames: this.labelNames,
-      upperBounds: this.upperBounds,
-      series: out,
-    };
+    // A method, not a closure allocated per collect; map's thisArg binds it.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const out = series.map(this.sample, this);
+    return new HistogramFamilyRecord(this.name, this.help, this.unit, this.labelNames, this.upperBounds, out);
+  }
+
+  private sample(s: HistogramSeriesImpl): HistogramSample {
+    const counts = s.counts;
+    const bucketCounts = new Array<number>(counts.length);
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) {
+      total += counts[i]!;
+      bucketCounts[i] = total;
+    }
+    return new HistogramSeriesRecord(s.labelValues, bucketCounts, s.sum, s.count, this.createdSeconds(s.bornMs));
   }
 }

@@ -6,6 +6,7 @@ import type { InfoFamily, InfoSeries as InfoSample, LabelValues } from '../model
 import type { LabelValue } from './label-types.js';
 import { defineMetric, findExisting, MetricBase } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
+import { BasicFamilyRecord, InfoSeriesRecord } from '../model/snapshot-records.js';
 
 /** Info metrics have no unit (OpenMetrics). A name ending in `_info` has it stripped. */
 export type InfoOptions<L extends string = never, D extends L = never> = Omit<MetricOptions<L, D>, 'unit'>;
@@ -85,18 +86,11 @@ export class Info<L extends string = never, D extends L = never> extends MetricB
   }
 
   protected family(series: readonly InfoSeriesImpl[]): InfoFamily {
-    const out = series.map((s): InfoSample => ({
-      labelValues: s.labelValues,
-      infoNames: s.infoNames,
-      infoValues: s.infoValues,
-    }));
-    return {
-      type: 'info',
-      name: this.name,
-      help: this.help,
-      unit: this.unit,
-      labelNames: this.labelNames,
-      series: out,
-    };
+    const out = series.map(infoSample); // a function, not a closure per collect
+    return new BasicFamilyRecord('info', this.name, this.help, this.unit, this.labelNames, out);
   }
+}
+
+function infoSample(series: InfoSeriesImpl): InfoSample {
+  return new InfoSeriesRecord(series.labelValues, series.infoNames, series.infoValues);
 }

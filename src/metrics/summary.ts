@@ -8,6 +8,7 @@ import { defineMetric, findExisting, notANumber } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
 import { TimeWindowQuantiles } from './quantiles/time-window-quantiles.js';
 import { startTimer, TimedMetric, timeCall } from './timing.js';
+import { SummaryFamilyRecord, SummarySeriesRecord } from '../model/snapshot-records.js';
 
 /** prom-client's default percentiles. */
 export const DEFAULT_PERCENTILES: readonly number[] = Object.freeze([0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999]);
@@ -154,21 +155,14 @@ export class Summary<L extends string = never, D extends L = never> extends Time
   }
 
   protected family(series: readonly SummarySeriesImpl[]): SummaryFamily {
-    const out = series.map((s): SummarySample => ({
-      labelValues: s.labelValues,
-      quantileValues: s.window === undefined ? [] : s.window.query(),
-      sum: s.sum,
-      count: s.count,
-      created: this.createdSeconds(s.bornMs),
-    }));
-    return {
-      type: 'summary',
-      name: this.name,
-      help: this.help,
-      unit: this.unit,
-      labelNames: this.labelNames,
-      quantiles: this.percentiles,
-      series: out,
-    };
+    // A method, not a closure allocated per collect; map's thisArg binds it.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const out = series.map(this.sample, this);
+    return new SummaryFamilyRecord(this.name, this.help, this.unit, this.labelNames, this.percentiles, out);
+  }
+
+  private sample(s: SummarySeriesImpl): SummarySample {
+    const quantileValues = s.window === undefined ? [] : s.window.query();
+    return new SummarySeriesRecord(s.labelValues, quantileValues, s.sum, s.count, this.createdSeconds(s.bornMs));
   }
 }

@@ -22,6 +22,51 @@ describe('PayloadWriter', () => {
     assert.deepEqual(text(writer.finish()), ['abc\nx:1|g\n', 'é\n']);
   });
 
+  it('takes a number line as cached bytes around a value, packed like any line', () => {
+    const writer = new PayloadWriter(24);
+    const head = Buffer.from('é_total:'); // 9 bytes
+    const tail = Buffer.from('|g\n');
+    writer.add('a:1', '|g\n', '', '', '', true);
+    writer.addNumberLine(head, 12.5, tail); // 9 + 4 + 3 = 16 bytes: 6 + 16 fits in 24
+    writer.addNumberLine(head, 0.30000000000000004, tail); // String() form, 31 bytes: oversize
+    writer.addNumberLine(head, -3, tail); // 14 bytes: next payload
+    writer.line('b');
+    assert.deepEqual(text(writer.finish()), ['a:1|g\né_total:12.5|g\n', 'é_total:-3|g\nb\n']);
+  });
+
+  it('reports an oversize number line with its text, and keeps a number line in an open unit', () => {
+    const errors: PayloadTooLargeError[] = [];
+    const writer = new PayloadWriter(19, (e) => errors.push(e));
+    writer.addNumberLine(Buffer.from('a_long_name:'), 1e21, Buffer.from('|g\n'));
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]?.bytes, 20);
+    assert.equal(errors[0]?.limit, 19);
+    assert.match(errors[0]?.message ?? '', /a_long_name:1e\+21\|g/);
+    writer.line('x 1234567');
+    writer.beginUnit();
+    writer.addNumberLine(Buffer.from('u:'), 1, Buffer.from('\n'));
+    writer.line('v 2');
+    writer.endUnit();
+    // "x 1234567\n" is 10 bytes; the unit ("u:1\nv 2\n", 8 bytes) fits with it in 19.
+    assert.deepEqual(text(writer.finish()), ['x 1234567\nu:1\nv 2\n']);
+  });
+
+  it('writes number lines after pending text, unbounded and across a buffer that grows', () => {
+    const writer = new PayloadWriter(Infinity, undefined, { sizeHint: 0 });
+    writer.beginGroup('# H\n');
+    const expected: string[] = ['# H\n'];
+    for (let i = 0; i < 3000; i++) {
+      if (i % 3 === 0) {
+        writer.line(`t ${i}`);
+        expected.push(`t ${i}\n`);
+      } else {
+        writer.addNumberLine(Buffer.from(`n${i} `), i / 8, Buffer.from('\n'));
+        expected.push(`n${i} ${i / 8}\n`);
+      }
+    }
+    assert.deepEqual(text(writer.finish()), [expected.join('')]);
+  });
+
   it('repeats the group header at the top of a payload that starts inside the group', () => {
     const writer = new PayloadWriter(16);
     writer.beginGroup('# T x\n');

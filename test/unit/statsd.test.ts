@@ -62,6 +62,22 @@ describe('statsdEncoder batch mode', () => {
     assert.equal(lines(out), 'g:0|g|#k:a\ng:-5|g|#k:a\n');
   });
 
+  it('skips and counts NaN and ±Inf of metrics without labels, and resets a negative one first', () => {
+    const bare = (name: string, value: number): MetricFamily => ({
+      type: 'gauge',
+      name,
+      help: '',
+      unit: '',
+      labelNames: [],
+      series: [{ labelValues: [], value }],
+    });
+    const skipped: number[] = [];
+    const encoder = statsdEncoder({ onSkip: (n) => skipped.push(n) });
+    const families = [bare('a', Infinity), bare('b', NaN), bare('c', -Infinity), bare('d', -2.5), bare('e', 7)];
+    assert.equal(lines(encoder.encode(snapshot(families))), 'd:0|g\nd:-2.5|g\ne:7|g\n');
+    assert.deepEqual(skipped, [3]);
+  });
+
   it('omits tags with empty values, and the tag block when none is left', () => {
     for (const tagStyle of STYLES) {
       const out = statsdEncoder({ tagStyle }).encode(snapshot([gauges('g', 'k', [['', 1]])]));
