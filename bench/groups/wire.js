@@ -71,10 +71,10 @@ async function influxLine(ctx) {
 
 // ---------------------------------------------------------------------------------------------
 // StatsD batch mode: a registry of 10k gauges, packed into ≤ 1432-byte datagrams and sent to a
-// loopback UDP sink (a separate Node process with an 8 MiB receive buffer). Each contender runs
-// for `phaseMs`, repeatedly sending all 10k gauges; the clock stops when everything sent has been
-// handed to the kernel. Then the sink is allowed to drain and we compare what it counted with
-// what was sent.
+// loopback UDP sink (a separate Node process with an 8 MiB receive buffer, one per contender).
+// The contenders take turns sending all 10k gauges again and again (see `run` below); a side's
+// clock stops when everything it sent has been handed to the kernel. Then the sinks are allowed
+// to drain and we compare what each counted with what its side sent.
 //
 // Ours is what a user gets: the `statsdUdp` preset's `pushNow()` (collect, encode, then the batch
 // pusher's sends, self-metrics included). The building blocks (statsdEncoder + udpTransport with
@@ -92,13 +92,15 @@ async function statsdUdp(ctx) {
   const reg = new api.Registry();
   for (let i = 0; i < n; i++) oursIn(api, reg, api.Gauge, { name: names[i], help: 'h' }).set(values[i]);
 
-  const sink = await startSink('udp');
-  const target = { host: '127.0.0.1', port: sink.port };
+  // One sink process per contender, so each side's datagrams are counted apart and the sides can
+  // take turns in short slices without waiting for a sink to drain in between.
+  const sinks = { ours: await startSink('udp'), blocks: await startSink('udp'), peer: await startSink('udp') };
+  const target = (side) => ({ host: '127.0.0.1', port: sinks[side].port });
   const enc = api.statsdEncoder({ maxPayloadBytes: 1432 });
-  const transport = api.udpTransport(target);
-  const pusher = preset?.statsdUdp({ ...target, registry: reg, maxPayloadBytes: 1432 });
+  const transport = api.udpTransport(target('blocks'));
+  const pusher = preset?.statsdUdp({ ...target('ours'), registry: reg, maxPayloadBytes: 1432 });
   const client = new StatsD({
-    ...target,
+    ...target('peer'),
     maxBufferSize: 1432,
     errorHandler: (err) => {
       throw err;
@@ -113,7 +115,7 @@ async function statsdUdp(ctx) {
   };
   const pushPreset = pusher ? () => pusher.pushNow() : pushBlocks;
   // The same 10k gauges through hot-shots: calls in batches of 500, then one event-loop turn so
-  // its sends get out (as in the project's baseline method); flush(cb) at the end of the phase.
+  // its sends get out (as in the project's baseline method); flush(cb) at the end of the run.
   const pushPeer = async () => {
     for (let i = 0; i < n; i++) {
       client.gauge(names[i], values[i]);
@@ -123,19 +125,42 @@ async function statsdUdp(ctx) {
   const flushPeer = () => new Promise((resolve) => client.flush(resolve));
   const noFlush = async () => {};
 
-  const phase = async (push, flush) => {
-    await sink.reset();
-    let pushes = 0;
-    const t0 = process.hrtime.bigint();
-    do {
-      await push();
-      pushes++;
-    } while (Number(process.hrtime.bigint() - t0) < ctx.phaseMs * 1e6);
-    await flush();
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const got = await sink.settle('metrics');
-    const sent = pushes * n;
-    return { rate: sent / seconds, received: got.metrics / sent, datagrams: got.datagrams, sent };
+  // A run gives each side `phaseMs` in all, in SLICES turns of phaseMs / SLICES taken in rotation
+  // (ours, blocks, peer, then blocks, peer, ours…): the machine's speed drifts over seconds on a
+  // shared host, and short alternating turns let every side run under the same conditions.
+  // Each side's clock counts only its own turns, plus its final flush.
+  const SLICES = 10;
+  const run = async (r, contenders) => {
+    for (const side of Object.keys(sinks)) await sinks[side].reset();
+    const spent = { ours: 0n, blocks: 0n, peer: 0n };
+    const pushes = { ours: 0, blocks: 0, peer: 0 };
+    const sliceNs = (ctx.phaseMs * 1e6) / SLICES;
+    for (let s = 0; s < SLICES; s++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const [side, push] = contenders[(r + s + k) % contenders.length];
+        const t0 = process.hrtime.bigint();
+        do {
+          await push();
+          pushes[side]++;
+        } while (Number(process.hrtime.bigint() - t0) < sliceNs);
+        spent[side] += process.hrtime.bigint() - t0;
+      }
+    }
+    const out = {};
+    for (const [side, , flush] of contenders) {
+      const t0 = process.hrtime.bigint();
+      await flush();
+      spent[side] += process.hrtime.bigint() - t0;
+      const got = await sinks[side].settle('metrics');
+      const sent = pushes[side] * n;
+      out[side] = {
+        rate: sent / (Number(spent[side]) / 1e9),
+        received: got.metrics / sent,
+        datagrams: got.datagrams,
+        sent,
+      };
+    }
+    return out;
   };
 
   try {
@@ -144,7 +169,7 @@ async function statsdUdp(ctx) {
     for (let i = 0; i < 3; i++) await pushBlocks();
     for (let i = 0; i < 3; i++) await pushPeer();
     await flushPeer();
-    await sink.settle('metrics');
+    for (const side of Object.keys(sinks)) await sinks[side].settle('metrics');
 
     const contenders = [
       ['ours', pushPreset, noFlush],
@@ -153,11 +178,8 @@ async function statsdUdp(ctx) {
     ];
     const res = { ours: [], blocks: [], peer: [] };
     for (let r = 0; r < ctx.runs; r++) {
-      // Rotate the order from run to run.
-      for (let k = 0; k < contenders.length; k++) {
-        const [side, push, flush] = contenders[(r + k) % contenders.length];
-        res[side].push(await phase(push, flush));
-      }
+      const out = await run(r, contenders);
+      for (const side of Object.keys(res)) res[side].push(out[side]);
     }
     const range = (xs, f) => {
       const v = xs.map(f);
@@ -178,14 +200,14 @@ async function statsdUdp(ctx) {
           `hot-shots ${range(res.peer, (x) => x.received)}` +
           (failures > 0 ? `; ${failures} of the blocks' sends failed` : ''),
         `metrics per datagram: ours ${perDatagram(res.ours)}, hot-shots ${perDatagram(res.peer)}; ` +
-          `sink SO_RCVBUF ${sink.recvBufferSize} B`,
+          `sink SO_RCVBUF ${sinks.ours.recvBufferSize} B; each run: ${SLICES} turns per side in rotation`,
       ],
     };
   } finally {
     client.close();
     await pusher?.stop();
     await transport.close();
-    sink.stop();
+    for (const sink of Object.values(sinks)) sink.stop();
   }
 }
 

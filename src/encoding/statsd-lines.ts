@@ -91,6 +91,7 @@ export class Style {
   /** The tags of a series without own labels, for the last defaults seen. */
   private bare: SeriesTags | undefined;
   private readonly extras = new WeakMap<readonly string[], ExtraTags>();
+  private readonly lineEnds = new Map<string, Uint8Array>();
 
   private readonly prefix: string;
   private readonly prefixAscii: boolean;
@@ -179,6 +180,22 @@ export class Style {
   /** What follows the value of a gauge line without extra tag, `\n` included. */
   gaugeEnd(series: SeriesTags): string {
     return this.dog ? series.gaugeEnd : GAUGE_END;
+  }
+
+  /**
+   * The UTF-8 bytes of a line end (`|g\n`, `|g|#env:prod\n`), one Buffer per distinct text: the
+   * thousands of unlabelled families of a registry share it, so a push reads one line end from
+   * memory instead of one per family.
+   */
+  bytes(text: string): Uint8Array {
+    let bytes = this.lineEnds.get(text);
+    if (bytes === undefined) {
+      // One per set of default labels seen: bounded in case they keep changing.
+      if (this.lineEnds.size >= 64) this.lineEnds.clear();
+      bytes = Buffer.from(text);
+      this.lineEnds.set(text, bytes);
+    }
+    return bytes;
   }
 
   /** Rendered extra tags (`le:0.005`…) by extra index, cached by the family's extra-values array. */

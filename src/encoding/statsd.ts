@@ -41,6 +41,7 @@
 import type { MetricEvent, MetricSource } from '../model/events.js';
 import type { LabelValues, MetricFamily, Snapshot } from '../model/snapshot.js';
 import type { Encoder, EncoderOptions } from './encoder.js';
+import { ByteArena } from './byte-arena.js';
 import { PAYLOAD_PRESETS, PayloadWriter } from './framing.js';
 import type { SampleSuffix } from './samples.js';
 import {
@@ -110,6 +111,8 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
   // sends as gauges get records of their own, so neither disturbs the other's slots.
   const batchFamilies = new FamilyCache<FamilyRecord>();
   const eventFamilies = new FamilyCache<FamilyRecord>();
+  const batchHeads = new ByteArena();
+  const eventHeads = new ByteArena();
   let sizeHint = 0;
 
   function finish(writer: PayloadWriter, skipped: number): Uint8Array[] {
@@ -127,9 +130,11 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
     tagStyle,
     encode(snapshot: Snapshot): Uint8Array[] {
       const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });
-      const visit = new GaugeVisit(style, writer, snapshot, batchFamilies);
+      const visit = new GaugeVisit(style, writer, snapshot, batchFamilies, batchHeads);
       for (const family of snapshot.families) visit.family(family);
-      batchFamilies.endEncode(snapshot.last !== false);
+      const last = snapshot.last !== false;
+      batchFamilies.endEncode(last);
+      if (last) batchHeads.endPush();
       return finish(writer, visit.skipped);
     },
     encodeEvents(events: readonly MetricEvent[], defaults: StatsdDefaultLabels = NO_DEFAULTS): Uint8Array[] {
@@ -149,7 +154,7 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
           if (t === 'ms') v = toMilliseconds(value);
         } else {
           // Everything else is sent as the series' current state, as gauges.
-          visit ??= new GaugeVisit(style, writer, defaults, eventFamilies);
+          visit ??= new GaugeVisit(style, writer, defaults, eventFamilies, eventHeads);
           visit.family(source.collectSeries(event.labelValues));
           continue;
         }
@@ -173,6 +178,7 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
         style.emit(writer, entry.names, suffix, series, '', v, statType, entry.names.ascii && series.ascii);
       }
       eventFamilies.endEncode(true);
+      eventHeads.endPush();
       return finish(writer, skipped + (visit?.skipped ?? 0));
     },
   };
@@ -212,10 +218,12 @@ class FamilyRecord extends SampleFamilyRecord<SeriesTags> {
   readonly names: FamilyNames;
   readonly defaults: string;
   readonly extras: ExtraTags;
-  /** See `bareLine`: the UTF-8 bytes before and after the value. */
-  head: Uint8Array = EMPTY_BYTES;
+  /** See `bareLine`: where the bytes before the value are in the arena, and those after it. */
+  headStart = 0;
+  headEnd = 0;
   tail: Uint8Array = EMPTY_BYTES;
   private lineSuffix = -1;
+  private headGeneration = -1;
 
   constructor(
     private readonly style: Style,
@@ -236,14 +244,16 @@ class FamilyRecord extends SampleFamilyRecord<SeriesTags> {
 
   /**
    * A counter or gauge family without labels (often thousands of one-series families): its
-   * lines are `head + value + tail`, both encoded once (`head` for the sample name `suffix`) and
-   * copied as bytes (PayloadWriter.addNumberLine).
+   * lines are `head + value + tail`, both encoded once (`head`, for the sample name `suffix`, into
+   * `arena`: see byte-arena.ts) and copied as bytes (PayloadWriter.addNumberLine).
    */
-  bareLine(suffix: SampleSuffix): void {
-    if (this.lineSuffix === suffix) return;
+  bareLine(suffix: SampleSuffix, arena: ByteArena): void {
+    if (this.lineSuffix === suffix && this.headGeneration === arena.generation) return;
     const tags = this.tags(NO_NAMES);
-    this.head = Buffer.from(this.style.before(this.names, suffix, tags, ''));
-    this.tail = Buffer.from(this.style.gaugeEnd(tags));
+    this.headStart = arena.add(this.style.before(this.names, suffix, tags, ''));
+    this.headEnd = arena.used;
+    this.headGeneration = arena.generation;
+    this.tail = this.style.bytes(this.style.gaugeEnd(tags));
     this.lineSuffix = suffix;
   }
 }
@@ -255,6 +265,7 @@ class GaugeVisit extends SampleLines<SeriesTags, FamilyRecord> {
     writer: PayloadWriter,
     defaults: StatsdDefaultLabels,
     records: FamilyCache<FamilyRecord>,
+    private readonly arena: ByteArena,
   ) {
     super(writer, records, defaults);
   }
@@ -270,10 +281,13 @@ class GaugeVisit extends SampleLines<SeriesTags, FamilyRecord> {
       for (let i = 0; i < series.length; i++) this.emit(suffix, this.tagsAt(series, i), -1, series[i]!.value);
       return;
     }
-    record.bareLine(suffix);
+    const arena = this.arena;
+    record.bareLine(suffix, arena);
+    arena.note(record.headEnd - record.headStart);
     for (const { value } of series) {
-      if (value >= 0 && value < Infinity) this.writer.addNumberLine(record.head, value, record.tail);
-      else this.emit(suffix, record.tags(NO_NAMES), -1, value); // negative, NaN, ±Inf
+      if (value >= 0 && value < Infinity) {
+        this.writer.addNumberLine(arena, record.headStart, record.headEnd, value, record.tail);
+      } else this.emit(suffix, record.tags(NO_NAMES), -1, value); // negative, NaN, ±Inf
     }
   }
 

@@ -1,9 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { ByteArena } from '../../src/encoding/byte-arena.js';
 import { PayloadWriter } from '../../src/encoding/framing.js';
 import type { PayloadTooLargeError } from '../../src/errors.js';
 
 const text = (payloads: Uint8Array[]) => payloads.map((p) => Buffer.from(p).toString('utf8'));
+
+/** A number line's head in an arena (of its own unless given), with its offsets. */
+function head(text: string, arena = new ByteArena()): [ByteArena, number, number] {
+  const start = arena.add(text);
+  return [arena, start, arena.used];
+}
 
 describe('PayloadWriter', () => {
   it('packs whole lines by UTF-8 byte length and never splits a line', () => {
@@ -24,12 +31,14 @@ describe('PayloadWriter', () => {
 
   it('takes a number line as cached bytes around a value, packed like any line', () => {
     const writer = new PayloadWriter(24);
-    const head = Buffer.from('é_total:'); // 9 bytes
+    const arena = new ByteArena();
+    head('padding', arena);
+    const total = head('é_total:', arena); // 9 bytes, not at the arena's start
     const tail = Buffer.from('|g\n');
     writer.add('a:1', '|g\n', '', '', '', true);
-    writer.addNumberLine(head, 12.5, tail); // 9 + 4 + 3 = 16 bytes: 6 + 16 fits in 24
-    writer.addNumberLine(head, 0.30000000000000004, tail); // String() form, 31 bytes: oversize
-    writer.addNumberLine(head, -3, tail); // 14 bytes: next payload
+    writer.addNumberLine(...total, 12.5, tail); // 9 + 4 + 3 = 16 bytes: 6 + 16 fits in 24
+    writer.addNumberLine(...total, 0.30000000000000004, tail); // String() form, 31 bytes: oversize
+    writer.addNumberLine(...total, -3, tail); // 14 bytes: next payload
     writer.line('b');
     assert.deepEqual(text(writer.finish()), ['a:1|g\né_total:12.5|g\n', 'é_total:-3|g\nb\n']);
   });
@@ -37,22 +46,23 @@ describe('PayloadWriter', () => {
   it('reports an oversize number line with its text, and keeps a number line in an open unit', () => {
     const errors: PayloadTooLargeError[] = [];
     const writer = new PayloadWriter(19, (e) => errors.push(e));
-    writer.addNumberLine(Buffer.from('a_long_name:'), 1e21, Buffer.from('|g\n'));
+    writer.addNumberLine(...head('a_long_name:'), 1e21, Buffer.from('|g\n'));
     assert.equal(errors.length, 1);
     assert.equal(errors[0]?.bytes, 20);
     assert.equal(errors[0]?.limit, 19);
     assert.match(errors[0]?.message ?? '', /a_long_name:1e\+21\|g/);
     writer.line('x 1234567');
     writer.beginUnit();
-    writer.addNumberLine(Buffer.from('u:'), 1, Buffer.from('\n'));
+    writer.addNumberLine(...head('u:'), 1, Buffer.from('\n'));
     writer.line('v 2');
     writer.endUnit();
     // "x 1234567\n" is 10 bytes; the unit ("u:1\nv 2\n", 8 bytes) fits with it in 19.
     assert.deepEqual(text(writer.finish()), ['x 1234567\nu:1\nv 2\n']);
   });
 
-  it('writes number lines after pending text, unbounded and across a buffer that grows', () => {
+  it('writes number lines after pending text, unbounded and across buffers that grow', () => {
     const writer = new PayloadWriter(Infinity, undefined, { sizeHint: 0 });
+    const arena = new ByteArena(); // grows too: 3000 heads are more than its first 4 KiB
     writer.beginGroup('# H\n');
     const expected: string[] = ['# H\n'];
     for (let i = 0; i < 3000; i++) {
@@ -60,7 +70,7 @@ describe('PayloadWriter', () => {
         writer.line(`t ${i}`);
         expected.push(`t ${i}\n`);
       } else {
-        writer.addNumberLine(Buffer.from(`n${i} `), i / 8, Buffer.from('\n'));
+        writer.addNumberLine(...head(`n${i} `, arena), i / 8, Buffer.from('\n'));
         expected.push(`n${i} ${i / 8}\n`);
       }
     }
