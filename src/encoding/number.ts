@@ -4,6 +4,7 @@
 //  - `le` and `quantile` label values, which are opaque strings to every store: VictoriaMetrics
 //    keeps `le="1"` and `le="1.0"` as two different series, so they get ONE canonical rendering
 //    (OpenMetrics "Canonical Numbers": Go's `%g` with `.0` appended) in both formats, forever.
+import { formatDecimal } from './short-decimal.js';
 
 /**
  * A Prometheus text 0.0.4 sample value: `NaN`, `+Inf`, `-Inf`, otherwise JavaScript's shortest
@@ -11,7 +12,8 @@
  * `0.30000000000000004`) back to the same float64; only `Infinity` needs respelling.
  */
 export function formatPrometheusValue(value: number): string {
-  if (Number.isFinite(value)) return String(value);
+  // formatDecimal is String() (the same characters), with a fast path for short decimals.
+  if (Number.isFinite(value)) return formatDecimal(value);
   return nonFinite(value);
 }
 
@@ -24,7 +26,7 @@ export function formatPrometheusValue(value: number): string {
 export function formatOpenMetricsValue(value: number): string {
   if (Number.isFinite(value)) {
     // Below 1e21 an integral number prints as bare digits; above, String() already has `e+`.
-    return Number.isInteger(value) && Math.abs(value) < 1e21 ? String(value) + '.0' : String(value);
+    return Number.isInteger(value) && Math.abs(value) < 1e21 ? String(value) + '.0' : formatDecimal(value);
   }
   return nonFinite(value);
 }
