@@ -4,8 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ByteArena } from '../../src/encoding/byte-arena.js';
 import { statsdEncoder } from '../../src/encoding/statsd.js';
-import type { MetricFamily } from '../../src/model/snapshot.js';
-import { lines, snapshot } from './encoding-fixtures.js';
+import { bareGauge, lines, snapshot } from './encoding-fixtures.js';
 
 const at = (arena: ByteArena, start: number, end: number) => Buffer.from(arena.bytes.subarray(start, end)).toString();
 
@@ -40,22 +39,13 @@ describe('ByteArena', () => {
 });
 
 describe('statsdEncoder line heads', () => {
-  const gauge = (name: string, value: number): MetricFamily => ({
-    type: 'gauge',
-    name,
-    help: '',
-    unit: '',
-    labelNames: [],
-    series: [{ labelValues: [], value }],
-  });
-
   it('writes the same lines after most families went away and the heads started over', () => {
     const encoder = statsdEncoder({ maxPayloadBytes: Infinity });
-    const many = Array.from({ length: 4000 }, (_, i) => gauge(`a_rather_long_metric_name_${i}`, i));
+    const many = Array.from({ length: 4000 }, (_, i) => bareGauge(`a_rather_long_metric_name_${i}`, i));
     const all = lines(encoder.encode(snapshot(many)));
     assert.equal(all.split('\n').length, 4001);
     // 4000 heads of ~30 bytes fill ~120 KiB; two families read ~60 bytes: the next push restarts.
-    const few = [gauge('a_rather_long_metric_name_7', 1.5), gauge('new_one', 2)];
+    const few = [bareGauge('a_rather_long_metric_name_7', 1.5), bareGauge('new_one', 2)];
     for (let i = 0; i < 3; i++) {
       assert.equal(lines(encoder.encode(snapshot(few))), 'a_rather_long_metric_name_7:1.5|g\nnew_one:2|g\n');
     }

@@ -153,6 +153,11 @@ export function gauges(name: string, labelName: string, values: readonly [string
   };
 }
 
+/** A gauge family without labels: its one series has `value`. */
+export function bareGauge(name: string, value: number): GaugeFamily {
+  return { type: 'gauge', name, help: '', unit: '', labelNames: [], series: [{ labelValues: [], value }] };
+}
+
 /** Two one-series gauge families both named `name` (label `k` empty), with values 1 and 2. */
 export function gaugePair(name: string, defaults: Record<string, string> = {}): Snapshot {
   return snapshot([gauges(name, 'k', [['', 1]]), gauges(name, 'k', [['', 2]])], defaults);

@@ -12,6 +12,7 @@ import type { MetricFamily } from '../../src/model/snapshot.js';
 import {
   ALL_TYPES,
   NASTY,
+  bareGauge,
   assertGolden,
   event,
   gaugePair,
@@ -63,17 +64,15 @@ describe('statsdEncoder batch mode', () => {
   });
 
   it('skips and counts NaN and ±Inf of metrics without labels, and resets a negative one first', () => {
-    const bare = (name: string, value: number): MetricFamily => ({
-      type: 'gauge',
-      name,
-      help: '',
-      unit: '',
-      labelNames: [],
-      series: [{ labelValues: [], value }],
-    });
     const skipped: number[] = [];
     const encoder = statsdEncoder({ onSkip: (n) => skipped.push(n) });
-    const families = [bare('a', Infinity), bare('b', NaN), bare('c', -Infinity), bare('d', -2.5), bare('e', 7)];
+    const families = [
+      bareGauge('a', Infinity),
+      bareGauge('b', NaN),
+      bareGauge('c', -Infinity),
+      bareGauge('d', -2.5),
+      bareGauge('e', 7),
+    ];
     assert.equal(lines(encoder.encode(snapshot(families))), 'd:0|g\nd:-2.5|g\ne:7|g\n');
     assert.deepEqual(skipped, [3]);
   });
