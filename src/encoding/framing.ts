@@ -34,7 +34,7 @@ const MIN_BUFFER = 2048;
 /** Where `addNumberLine` formats the value before it knows whether the line fits. */
 const DIGITS = new Uint8Array(MAX_DECIMAL_BYTES);
 /** Pieces shorter than this are copied byte by byte: `Uint8Array.set` costs more for a few bytes. */
-const SET_MIN_BYTES = 64;
+const SET_MIN_BYTES = 16;
 
 /**
  * Packs newline-terminated lines into payloads of at most `maxBytes` UTF-8 bytes.
