@@ -64,6 +64,8 @@ export class PayloadWriter {
   private header = '';
   private headerBytes = 0;
   private headerWritten = true;
+  /** The header's UTF-8 bytes when the caller has them cached (`addBytesLine` copies them). */
+  private headerData: Uint8Array | undefined = undefined;
   /** Bounded, inside a unit: its lines (kept apart until `endUnit()`), their bytes and line ends. */
   private inUnit = false;
   private unitText = '';
@@ -98,10 +100,12 @@ export class PayloadWriter {
   /**
    * Starts a group whose `header` (complete lines, each ending in `\n`; may be '') leads its
    * payload. Written with the group's first line, so a group without lines writes nothing.
+   * `headerBytes`: the header's UTF-8 bytes, if cached, for a group of `addBytesLine` lines.
    */
-  beginGroup(header: string): void {
+  beginGroup(header: string, headerBytes?: Uint8Array): void {
     if (this.inUnit) this.endUnit();
     this.header = header;
+    this.headerData = headerBytes;
     this.headerWritten = header === '';
     this.headerBytes = this.bounded ? Buffer.byteLength(header) : 0;
   }
@@ -202,6 +206,45 @@ export class PayloadWriter {
     this.off = copyBytes(buf, off, tail);
   }
 
+  /**
+   * Adds the line `head + formatDecimal(value) + tail`, where `head` holds the line's first bytes
+   * and `tail` ends with its `\n`, copied straight into the output: no string is built for the
+   * line. The one-sample lines of the text formats go through here (series-heads.ts). Packed, and
+   * reported as oversize, like `add`.
+   */
+  addBytesLine(head: Uint8Array, value: number, tail: Uint8Array): void {
+    const most = head.length + MAX_DECIMAL_BYTES + tail.length;
+    if (!this.bounded && !(this.headerWritten && this.text === '')) this.settle(most);
+    if (this.bytes + most <= this.limit && this.buf.length - this.off >= most && this.plain()) {
+      // Common case: the line fits whatever the value's length; written in place.
+      const buf = this.buf;
+      const start = this.off;
+      buf.set(head, start);
+      const end = copyBytes(buf, writeDecimal(buf, start + head.length, value), tail);
+      this.bytes += end - start;
+      this.off = end;
+      return;
+    }
+    this.addNumberLine(sourceOf(head), 0, head.length, value, tail);
+  }
+
+  /**
+   * Unbounded, before a line written as bytes: writes the group's header (its cached bytes when
+   * no text is pending) and the pending text, and makes room for `bytes` more.
+   */
+  private settle(bytes: number): void {
+    const header = this.headerData;
+    if (!this.headerWritten && header !== undefined && this.text === '') {
+      this.reserve(header.length + bytes);
+      this.off = copyBytes(this.buf, this.off, header);
+    } else {
+      if (!this.headerWritten) this.text += this.header;
+      this.flush();
+      this.reserve(bytes);
+    }
+    this.headerWritten = true;
+  }
+
   /** Copies bytes `from` to `to` of `source` to `off` in `buf` (room checked); returns the offset after them. */
   private copyRange(off: number, source: ByteSource, from: number, to: number): number {
     const buf = this.buf;
@@ -218,9 +261,9 @@ export class PayloadWriter {
     return off;
   }
 
-  /** Bounded, outside a unit, header written, no text pending: a line's bytes can go straight to `buf`. */
+  /** Outside a unit, header written, no text pending: a line's bytes can go straight to `buf`. */
   private plain(): boolean {
-    return this.bounded && !this.inUnit && this.headerWritten && this.text === '';
+    return !this.inUnit && this.headerWritten && this.text === '';
   }
 
   /**
@@ -341,6 +384,11 @@ export class PayloadWriter {
     this.bytes = 0;
     this.headerWritten = this.header === '';
   }
+}
+
+/** `bytes` as a ByteSource (the rare paths of `addBytesLine`). */
+function sourceOf(bytes: Uint8Array): ByteSource {
+  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.length) };
 }
 
 /** Copies `piece` into `buf` at `off`; returns the offset after it. */

@@ -51,7 +51,7 @@ export class SeriesTexts<T> extends SeriesSlots<T> {
   constructor(
     family: MetricFamily,
     private readonly defaults: string,
-    private readonly name: string,
+    protected readonly name: string,
     private readonly renderPieces: Render<T>,
   ) {
     super();
@@ -82,9 +82,14 @@ export class SeriesTexts<T> extends SeriesSlots<T> {
   }
 
   protected render(labelValues: LabelValues): T {
+    return this.renderPieces(this.name, this.inner(labelValues));
+  }
+
+  /** The label text of a series (`a="x",b="y"` and the defaults), noting whether it is ASCII. */
+  protected inner(labelValues: LabelValues): string {
     const inner = innerText(this.labelNames, labelValues, this.defaults);
     if (this.ascii && NON_ASCII.test(inner)) this.ascii = false;
-    return this.renderPieces(this.name, inner);
+    return inner;
   }
 }
 
@@ -158,6 +163,34 @@ export class LabelTextCache {
   }
 
   /**
+   * The record of a one-sample family (counter, gauge): SAMPLE strings, or a `Bytes` record that
+   * renders them its own way (`bytesRender` marks it). `bytes` asks for a `Bytes` record where
+   * there is none yet; once made, a `Bytes` record is kept while it matches the family, whatever
+   * `bytes` says later, so the pieces of a sliced push never switch a family between the kinds
+   * (each switch renders all its series again).
+   */
+  oneSample<T, B extends SeriesTexts<T>>(
+    family: MetricFamily,
+    defaults: string,
+    name: string,
+    Bytes: RecordKind<B, T>,
+    bytesRender: Render<T>,
+    bytes: boolean,
+  ): SeriesTexts<string> | B {
+    const record = this.records.get(family.name);
+    if (record instanceof Bytes) {
+      if (record.matches(family, defaults, name, bytesRender)) return record;
+    } else if (!bytes && record !== undefined && record.matches(family, defaults, name, SAMPLE)) {
+      return record as SeriesTexts<string>;
+    }
+    const fresh = bytes
+      ? new Bytes(family, defaults, name, bytesRender)
+      : new SeriesTexts(family, defaults, name, SAMPLE);
+    this.records.set(family.name, fresh);
+    return fresh;
+  }
+
+  /**
    * The complete label text of an info sample, built on every encode (info series are few): the
    * series' labels, the defaults, then its info labels. An info label named like one of the
    * family's own labels is dropped (the series identity wins), and a default label named like an
@@ -215,3 +248,6 @@ export class SuffixCache<T> {
 }
 
 const NONE: readonly string[] = [];
+
+/** A subclass of SeriesTexts, built like one. */
+type RecordKind<R, T> = new (family: MetricFamily, defaults: string, name: string, render: Render<T>) => R;

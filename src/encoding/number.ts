@@ -93,3 +93,16 @@ export function smallIntegerLine(value: number): string | undefined {
 export function smallFloatLine(value: number): string | undefined {
   return value >= 0 && value < SMALL && (value | 0) === value ? FLOAT_LINES[value] : undefined;
 }
+
+const NEWLINE_BYTES = Buffer.from('\n');
+const POINT_ZERO_NEWLINE_BYTES = Buffer.from('.0\n');
+
+/** TextFormat.lineEnd of Prometheus text: a value is `formatDecimal(v)`, so only `\n` follows. */
+export function decimalLineEnd(): Uint8Array {
+  return NEWLINE_BYTES;
+}
+
+/** TextFormat.lineEnd of an OpenMetrics float: `.0\n` after an integral value (see formatOpenMetricsValue). */
+export function floatLineEnd(value: number): Uint8Array {
+  return Number.isInteger(value) && Math.abs(value) < 1e21 ? POINT_ZERO_NEWLINE_BYTES : NEWLINE_BYTES;
+}

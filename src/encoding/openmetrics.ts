@@ -21,7 +21,13 @@
 import type { MetricFamily } from '../model/snapshot.js';
 import type { Encoder, EncoderOptions } from './encoder.js';
 import { escapeOpenMetricsHelp } from './escape.js';
-import { formatOpenMetricsInteger, formatOpenMetricsValue, smallFloatLine, smallIntegerLine } from './number.js';
+import {
+  floatLineEnd,
+  formatOpenMetricsInteger,
+  formatOpenMetricsValue,
+  smallFloatLine,
+  smallIntegerLine,
+} from './number.js';
 import { flat } from './series-slots.js';
 import { textEncoder } from './text-exposition.js';
 
@@ -43,6 +49,7 @@ export function openMetricsEncoder(options: OpenMetricsEncoderOptions = {}): Enc
     integer: formatOpenMetricsInteger,
     valueLine: smallFloatLine,
     integerLine: smallIntegerLine,
+    lineEnd: floatLineEnd,
     created: options.created === true,
     sumWithNegativeBounds: false,
   };

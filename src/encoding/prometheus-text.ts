@@ -23,7 +23,7 @@
 import type { MetricFamily } from '../model/snapshot.js';
 import type { Encoder, EncoderOptions } from './encoder.js';
 import { escapePrometheusHelp } from './escape.js';
-import { formatPrometheusValue, smallIntegerLine } from './number.js';
+import { decimalLineEnd, formatPrometheusValue, smallIntegerLine } from './number.js';
 import { flat } from './series-slots.js';
 import { textEncoder } from './text-exposition.js';
 import type { TextFormat } from './text-exposition.js';
@@ -44,6 +44,7 @@ const FORMAT: TextFormat = {
   integer: formatPrometheusValue,
   valueLine: smallIntegerLine,
   integerLine: smallIntegerLine,
+  lineEnd: decimalLineEnd,
   created: false,
   sumWithNegativeBounds: true,
 };
