@@ -37,13 +37,13 @@ export class SeriesHeads extends SeriesTexts<Buffer> {
   private reading = 0;
   private lastRead = 0;
 
-  /** `render` is always SAMPLE_HEAD (the signature LabelTextCache.record builds records with). */
+  /** The family's metadata lines as bytes (`header` as the encoder built it). */
+  headerBytes: Buffer | undefined = undefined;
+
+  /** `render` is always SAMPLE_HEAD (LabelTextCache.oneSample builds records with this signature). */
   constructor(family: MetricFamily, defaults: string, name: string, render: Render<Buffer> = SAMPLE_HEAD) {
     super(family, defaults, name, render);
   }
-
-  /** The family's metadata lines as bytes (`header` as the encoder built it). */
-  headerBytes: Buffer | undefined = undefined;
 
   /** Bytes appended to the chunks since the last compaction: what the record holds, live or not. */
   get appendedBytes(): number {
