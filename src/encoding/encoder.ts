@@ -17,6 +17,13 @@ export interface Encoder {
    * Absent: never sliced.
    */
   readonly sliceFraming?: SliceFraming;
+  /**
+   * Hands back ALL the payloads of an earlier `encode` once nothing reads them any more (every
+   * send of them has settled on a transport that keeps nothing: Transport.releasesPayload): a
+   * later encode may write over their bytes instead of allocating. Optional for encoders and
+   * for callers; an encoder keeps at most one buffer this way.
+   */
+  recycle?(payloads: readonly Uint8Array[]): void;
 }
 
 export type SliceFraming = 'body' | 'messages';

@@ -1,5 +1,6 @@
 import { PayloadTooLargeError } from '../errors.js';
 import type { ByteSource } from './byte-arena.js';
+import type { OutputBuffers } from './output-buffers.js';
 import { MAX_DECIMAL_BYTES, writeDecimal } from './short-decimal.js';
 
 /** Receives each line that cannot fit in any payload; the line is dropped, never thrown or split. */
@@ -23,6 +24,8 @@ export interface PayloadWriterOptions {
   readonly endEach?: string;
   /** The expected total size in bytes (an encoder passes its previous output's): sizes the output once. */
   readonly sizeHint?: number;
+  /** Where the output buffer comes from (the encoder's, so a recycled one is reused); default: a new one. */
+  readonly buffers?: OutputBuffers;
 }
 
 // Text is built as strings, appended piece by piece, and encoded with one utf8Write per 64 KiB
@@ -71,6 +74,7 @@ export class PayloadWriter {
   private unitText = '';
   private unitBytes = 0;
   private readonly unitEnds: number[] = [];
+  private readonly buffers: OutputBuffers | undefined;
   private buf: Buffer;
   /** A DataView on `buf` (recreated when `buf` is replaced). */
   private view: DataView | undefined;
@@ -89,7 +93,8 @@ export class PayloadWriter {
     this.endBytes = Buffer.byteLength(this.endEach);
     this.limit = maxBytes - this.endBytes;
     const hint = options.sizeHint ?? 0;
-    this.buf = Buffer.allocUnsafe(Math.max(MIN_BUFFER, hint + (hint >>> 4)));
+    this.buffers = options.buffers;
+    this.buf = this.allocate(Math.max(MIN_BUFFER, hint + (hint >>> 4)));
   }
 
   /** Bytes of all payloads returned by `finish()`. */
@@ -366,7 +371,7 @@ export class PayloadWriter {
     if (this.buf.length - this.off >= needed) return;
     // A bigger buffer, taking along the part of the current payload already written.
     const used = this.off - this.start;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, used + needed));
+    const grown = this.allocate(Math.max(2 * this.buf.length, used + needed));
     this.buf.copy(grown, 0, this.start, this.off);
     this.buf = grown;
     this.view = undefined;
@@ -374,10 +379,15 @@ export class PayloadWriter {
     this.off = used;
   }
 
+  private allocate(size: number): Buffer {
+    return this.buffers === undefined ? Buffer.allocUnsafe(size) : this.buffers.take(size);
+  }
+
   private closePayload(): void {
     this.text += this.endEach;
     this.flush();
     const payload = this.buf.subarray(this.start, this.off);
+    this.buffers?.lend(payload);
     this.payloads.push(payload);
     this.total += payload.length;
     this.start = this.off;

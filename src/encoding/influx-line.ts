@@ -51,6 +51,7 @@
 import type { LabelValues, MetricFamily, Snapshot } from '../model/snapshot.js';
 import type { Encoder, EncoderOptions } from './encoder.js';
 import { PayloadWriter } from './framing.js';
+import { OutputBuffers } from './output-buffers.js';
 import type { DefaultLabelSet, SampleSuffix } from './samples.js';
 import {
   SAMPLE_SUFFIXES,
@@ -118,6 +119,7 @@ export function influxLineEncoder(options: InfluxLineEncoderOptions = {}): Influ
     families: new FamilyCache(),
     splitName: (sampleName) => splitName(sampleName, fixedMeasurement, strict, escapeKey, escapeMeasurement),
   };
+  const buffers = new OutputBuffers();
   let sizeHint = 0;
 
   return {
@@ -129,7 +131,7 @@ export function influxLineEncoder(options: InfluxLineEncoderOptions = {}): Influ
     precision,
     precisionParam: precision === 'us' ? 'u' : precision,
     encode(snapshot: Snapshot): Uint8Array[] {
-      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });
+      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint, buffers });
       // What ends every line: ` <timestamp>\n`, or the `\n` alone.
       const end = timestamp ? flat(' ', formatTimestamp(snapshot.timestampMs, precision), '\n') : '\n';
       const visit = new InfluxVisit(shared, writer, end, snapshot);
@@ -139,6 +141,9 @@ export function influxLineEncoder(options: InfluxLineEncoderOptions = {}): Influ
       const payloads = writer.finish();
       sizeHint = writer.size;
       return payloads;
+    },
+    recycle(payloads: readonly Uint8Array[]): void {
+      buffers.recycle(payloads);
     },
   };
 }

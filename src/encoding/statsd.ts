@@ -43,6 +43,7 @@ import type { LabelValues, MetricFamily, Snapshot } from '../model/snapshot.js';
 import type { Encoder, EncoderOptions } from './encoder.js';
 import { ByteArena } from './byte-arena.js';
 import { PAYLOAD_PRESETS, PayloadWriter } from './framing.js';
+import { OutputBuffers } from './output-buffers.js';
 import type { SampleSuffix } from './samples.js';
 import {
   SUFFIX_INFO,
@@ -113,6 +114,7 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
   const eventFamilies = new FamilyCache<FamilyRecord>();
   const batchHeads = new ByteArena();
   const eventHeads = new ByteArena();
+  const buffers = new OutputBuffers();
   let sizeHint = 0;
 
   function finish(writer: PayloadWriter, skipped: number): Uint8Array[] {
@@ -129,13 +131,16 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
     // latency. A pusher may still slice it with `slicing: { framing: 'messages' }`.
     tagStyle,
     encode(snapshot: Snapshot): Uint8Array[] {
-      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });
+      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint, buffers });
       const visit = new GaugeVisit(style, writer, snapshot, batchFamilies, batchHeads);
       for (const family of snapshot.families) visit.family(family);
       const last = snapshot.last !== false;
       batchFamilies.endEncode(last);
       if (last) batchHeads.endPush();
       return finish(writer, visit.skipped);
+    },
+    recycle(payloads: readonly Uint8Array[]): void {
+      buffers.recycle(payloads);
     },
     encodeEvents(events: readonly MetricEvent[], defaults: StatsdDefaultLabels = NO_DEFAULTS): Uint8Array[] {
       const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });

@@ -20,6 +20,7 @@ import type {
 import { escapeLabelValue } from './escape.js';
 import type { Encoder, EncoderOptions } from './encoder.js';
 import { PayloadWriter } from './framing.js';
+import { OutputBuffers } from './output-buffers.js';
 import { LabelTextCache, OPEN, OPEN_CLOSED, SAMPLE, SAMPLE_CLOSED, SuffixCache } from './label-text.js';
 import type { Render, SeriesTexts } from './label-text.js';
 import { formatLe, formatQuantile } from './number.js';
@@ -67,6 +68,7 @@ export function textEncoder(contentType: string, format: TextFormat, options: En
   const maxPayloadBytes = options.maxPayloadBytes ?? Infinity;
   const onOversize = options.onOversize;
   const exposition = new TextExposition(format);
+  const buffers = new OutputBuffers();
   let sizeHint = 0;
   return {
     contentType,
@@ -75,11 +77,14 @@ export function textEncoder(contentType: string, format: TextFormat, options: En
     ...(maxPayloadBytes === Infinity && { sliceFraming: 'body' as const }),
     encode(snapshot: Snapshot): Uint8Array[] {
       const end = snapshot.last === false ? '' : endEach;
-      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { endEach: end, sizeHint });
+      const writer = new PayloadWriter(maxPayloadBytes, onOversize, { endEach: end, sizeHint, buffers });
       exposition.write(writer, snapshot);
       const payloads = writer.finish();
       sizeHint = writer.size;
       return payloads;
+    },
+    recycle(payloads: readonly Uint8Array[]): void {
+      buffers.recycle(payloads);
     },
   };
 }

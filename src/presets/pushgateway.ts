@@ -134,5 +134,6 @@ function alwaysOnePayload(encoder: Encoder): Encoder {
       const payloads = encoder.encode(snapshot);
       return payloads.length > 0 ? payloads : [new Uint8Array(0)];
     },
+    ...(encoder.recycle !== undefined && { recycle: encoder.recycle.bind(encoder) }),
   };
 }

@@ -278,6 +278,7 @@ class PeriodicPusher extends PusherBase {
       first ??= error;
       if (this.stopsPush(result, signal)) break;
     }
+    this.recycle(payloads);
     return this.conclude(first, started, collected, prepared);
   }
 
@@ -323,6 +324,8 @@ class PeriodicPusher extends PusherBase {
     let first: PushError | undefined;
     /** 'body': chunks not handed to a stream yet; whether any slice produced a payload. */
     const chunks: Uint8Array[] = [];
+    /** 'body': every payload of the push, handed back to the encoder once the body is sent. */
+    const sent: Uint8Array[] = [];
     let produced = false;
     let body: StreamedBody | undefined;
     let streamed: Promise<SendResult> | undefined;
@@ -366,10 +369,12 @@ class PeriodicPusher extends PusherBase {
           stop = this.stopsPush(result, signal);
           if (stop) break;
         }
+        this.recycle(payloads);
         if (stop || last) break;
         continue;
       }
       if (payloads.length > 0) produced = true;
+      for (const payload of payloads) sent.push(payload);
       if (body !== undefined) {
         for (const payload of payloads) body.push(payload);
       } else {
@@ -398,6 +403,7 @@ class PeriodicPusher extends PusherBase {
         bytes = payload.byteLength;
       }
       if (result !== undefined) first = this.account(result, bytes, signal);
+      this.recycle(sent);
     }
     return this.conclude(first, started, collected, prepared);
   }
@@ -425,6 +431,23 @@ class PeriodicPusher extends PusherBase {
 
   private optionsFor(signal: AbortSignal | undefined): SendOptions | undefined {
     return signal === undefined ? this.sendOptions : { ...this.sendOptions, signal };
+  }
+
+  /**
+   * Hands the payloads of a push (or of a slice) back to the encoder, which may then write the
+   * next push into their memory; call it only when every send of them has settled. Only with a
+   * transport that keeps nothing (Transport.releasesPayload): memoryTransport, or a user's
+   * transport that queues payloads, still owns them.
+   */
+  private recycle(payloads: readonly Uint8Array[]): void {
+    if (this.transport.releasesPayload !== true || this.encoder.recycle === undefined) return;
+    try {
+      this.encoder.recycle(payloads);
+    } catch (thrown) {
+      const error = unexpectedError(this.target, 'encoder.recycle()', thrown);
+      this.self.error(error.code);
+      this.report(error);
+    }
   }
 
   /** Counts a send's bytes or its error; returns the error of a failed send. */

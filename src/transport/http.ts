@@ -258,6 +258,11 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
         settled = true;
         timer?.cancel();
         signal?.removeEventListener('abort', onAbort);
+        // A server that answered before reading the whole body, a timeout, an abort: the socket
+        // may still be writing the body from the caller's memory, which `releasesPayload`
+        // promises to leave alone once this resolves. The rest of that body would be discarded
+        // anyway; a normal answer comes after the last write, so this never costs a connection.
+        if (req !== undefined && !req.writableFinished && !req.destroyed) req.destroy();
         resolve(result);
       };
       const onAbort = (): void => {
@@ -402,6 +407,8 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
   return {
     target,
     chunkedBody: true,
+    // A send settles after the whole answer, or after `finish` stopped the request (above).
+    releasesPayload: true,
     send(payload: HttpBody, sendOptions: SendOptions = {}): Promise<SendResult> {
       if (closing) return Promise.resolve(closedResult(target));
       if (sendOptions.signal?.aborted === true) return Promise.resolve(abortedResult(target, sendOptions.signal));

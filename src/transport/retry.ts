@@ -172,6 +172,8 @@ export function withRetry(transport: Transport, options: RetryOptions = {}): Tra
 
   return {
     target: transport.target,
+    // Every attempt is awaited before the send settles: no attempt outlives it.
+    ...(transport.releasesPayload === true && { releasesPayload: true }),
     send(payload: Uint8Array, sendOptions: SendOptions = {}): Promise<SendResult> {
       if (closing) return Promise.resolve(closedResult(transport.target));
       const result = sendWithRetry(payload, sendOptions);

@@ -55,6 +55,13 @@ export type SendResult = SendSuccess | SendFailure;
 export interface Transport {
   /** Where the bytes go, redacted: no userinfo, secret-looking query values masked. */
   readonly target: string;
+  /**
+   * True when `send` reads the payload only until its promise settles and keeps no reference to
+   * it after, so the caller may then write over those bytes: pushers hand the payloads of a push
+   * back to their encoder (Encoder.recycle) once every send of it has settled. Absent or false:
+   * the transport may keep the payload (memoryTransport does), and nothing is reused.
+   */
+  readonly releasesPayload?: boolean;
   send(payload: Uint8Array, options?: SendOptions): Promise<SendResult>;
   close(): Promise<void>;
 }

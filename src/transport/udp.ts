@@ -289,6 +289,8 @@ export function udpTransport(options: UdpTransportOptions): Transport {
 
   return {
     target,
+    // A send settles in dgram's callback, once the kernel has the datagram (or never got it).
+    releasesPayload: true,
     send(payload: Uint8Array, sendOptions?: SendOptions): Promise<SendResult> {
       if (closing) return Promise.resolve(closedResult(target));
       const signal = sendOptions?.signal;

@@ -2,6 +2,7 @@
 // used: the timeout is driven by FakeClock (the transport's timer runs on the injected clock).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import type { Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { httpTransport } from '../../src/transport/http.js';
@@ -375,6 +376,51 @@ describe('httpTransport (loopback)', () => {
     assert.equal(result.retryable, true);
     assert.match(result.error.message, new RegExp(`^POST ${server.origin}/w failed: .*(ECONNRESET|EPIPE)`));
   });
+
+  it(
+    'settles an answer that came before the whole body was read only with the request cut (releasesPayload)',
+    { timeout: 20_000 },
+    async (t) => {
+      // A plain TCP server answers 413 after the headers and stops reading: 32 MiB cannot fit in
+      // the kernel's buffers, so the body is still being written from the caller's memory when the
+      // answer arrives. The transport promises to read the payload no more once the send settles.
+      let serverSocket: Socket | undefined;
+      const server = net.createServer((socket) => {
+        serverSocket = socket;
+        let head = '';
+        const onData = (chunk: Buffer): void => {
+          head += chunk.toString('latin1');
+          if (!head.includes('\r\n\r\n')) return;
+          socket.off('data', onData);
+          socket.pause();
+          socket.write('HTTP/1.1 413 Payload Too Large\r\ncontent-length: 4\r\n\r\nbig!');
+        };
+        socket.on('data', onData);
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as net.AddressInfo;
+      const transport = httpTransport({ url: `http://127.0.0.1:${port}/w` });
+      t.after(async () => {
+        await transport.close();
+        await new Promise((resolve) => server.close(resolve));
+      });
+      assert.equal(transport.releasesPayload, true);
+
+      const result = failure(await transport.send(new Uint8Array(32 * 1024 * 1024).fill(0x61)));
+      assert.equal(result.error.code, 'ERR_HTTP_STATUS');
+      assert.equal(result.retryable, false);
+      assert.equal((result.error as HttpStatusError).body, 'big!');
+      // Cut at once: reading again, the server finds its connection closed after what the kernel
+      // had buffered (uncut, the rest of the body would follow and the connection stay open).
+      const socket = serverSocket!;
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.on('data', () => undefined);
+      socket.resume();
+      await closed;
+      assert.ok(socket.bytesRead < 32 * 1024 * 1024, `${socket.bytesRead} bytes reached the server`);
+    },
+  );
 
   it('retries once on a fresh connection when a reused keep-alive socket turns out closed', async (t) => {
     const server = await startRawServer((req, res, arrived) => {

@@ -88,6 +88,20 @@ describe('udpTransport (loopback)', () => {
     assert.equal(transport.target, `udp://127.0.0.1:${sink.port}`);
   });
 
+  it('reads a payload no more once its send settled (releasesPayload): overwriting it then changes nothing sent', async (t) => {
+    const sink = await startUdpSink();
+    const transport = udpTransport({ host: '127.0.0.1', port: sink.port });
+    t.after(() => Promise.all([transport.close(), sink.close()]));
+    assert.equal(transport.releasesPayload, true);
+
+    const payload = bytes('jobs:1|g\n'.repeat(100));
+    const sent = Buffer.from(payload);
+    assert.deepEqual(await transport.send(payload), { ok: true });
+    payload.fill(0x7a); // the next push writing into the recycled memory
+    await sink.received(1);
+    assert.deepEqual(sink.messages, [sent]);
+  });
+
   it('resolves a host name once (real resolver: localhost) and keeps sending on the connected socket', async (t) => {
     const sink = await startUdpSink();
     const transport = udpTransport({ host: 'localhost', port: sink.port, family: 4 });

@@ -203,6 +203,41 @@ describe('periodicPusher slicing: the same bytes as an unsliced push', () => {
     await pusher.stop();
   });
 
+  it('hands the payloads of every slice back to the encoder once the streamed body was sent', async () => {
+    const clock = new FakeClock();
+    const registry = everything(clock);
+    const log: string[] = [];
+    const transport = { ...chunkTransport(log), releasesPayload: true };
+    const inner = prometheusTextEncoder();
+    const produced: Uint8Array[] = [];
+    const back: Uint8Array[] = [];
+    const encoder: Encoder = {
+      contentType: inner.contentType,
+      sliceFraming: 'body',
+      encode: (snapshot) => {
+        log.push('encode');
+        const payloads = inner.encode(snapshot);
+        produced.push(...payloads);
+        return payloads;
+      },
+      recycle: (payloads) => {
+        // Only once the transport has read the whole body.
+        log.push(`recycle after ${transport.bodies[0]?.length ?? 0} chunks sent`);
+        back.push(...payloads);
+      },
+    };
+    const pusher = pusherFor(registry, clock, encoder, transport, { slicing: { maxSamplesPerSlice: 4 } });
+    await pusher.pushNow();
+    assert.equal(transport.bodies.length, 1);
+    assert.ok(produced.length > 3, `${produced.length} payloads`);
+    assert.deepEqual(log.slice(0, 3), ['encode', 'send', 'encode']);
+    assert.deepEqual(log.slice(-2), ['encode', `recycle after ${produced.length} chunks sent`]);
+    assert.equal(log.filter((e) => e.startsWith('recycle')).length, 1);
+    assert.equal(back.length, produced.length);
+    assert.ok(back.every((payload, i) => payload === produced[i]));
+    await pusher.stop();
+  });
+
   it('a registry that fits in one slice is sent as plain bytes, without yielding', async () => {
     const clock = new FakeClock();
     const registry = everything(clock);

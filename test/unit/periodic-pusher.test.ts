@@ -295,6 +295,105 @@ describe('periodicPusher: partial failures', () => {
   });
 });
 
+describe('periodicPusher: payload memory (Encoder.recycle)', () => {
+  /** An encoder of payloads of at most 40 bytes (one per family) that records what comes back. */
+  function recyclingEncoder(events: string[]): {
+    encoder: Encoder;
+    produced: Uint8Array[][];
+    back: (readonly Uint8Array[])[];
+  } {
+    const inner = prometheusTextEncoder({ maxPayloadBytes: 40 });
+    const produced: Uint8Array[][] = [];
+    const back: (readonly Uint8Array[])[] = [];
+    const encoder: Encoder = {
+      contentType: inner.contentType,
+      encode: (snapshot) => {
+        const payloads = inner.encode(snapshot);
+        produced.push(payloads);
+        return payloads;
+      },
+      recycle: (payloads) => {
+        events.push('recycle');
+        back.push(payloads);
+      },
+    };
+    return { encoder, produced, back };
+  }
+
+  /** A transport that keeps nothing and answers each send after 100 ms of fake time. */
+  function releasing(clock: FakeClock, events: string[]): Transport {
+    return {
+      target: TARGET,
+      releasesPayload: true,
+      send: () => {
+        events.push('send');
+        return new Promise<SendResult>((resolve) =>
+          clock.setTimeout(() => {
+            events.push('settled');
+            resolve(sendOk);
+          }, 100),
+        );
+      },
+      close: () => Promise.resolve(),
+    };
+  }
+
+  function twoFamilies(clock: FakeClock): Registry {
+    const registry = new Registry({ clock });
+    new Counter({ name: 'a', registry, clock }).inc();
+    new Counter({ name: 'b', registry, clock }).inc(2);
+    return registry;
+  }
+
+  it('hands every payload of a push back once all its sends settled, with a transport that keeps nothing', async () => {
+    const clock = new FakeClock();
+    const events: string[] = [];
+    const { encoder, produced, back } = recyclingEncoder(events);
+    const { pusher } = setup({ clock, registry: twoFamilies(clock), encoder, transport: releasing(clock, events) });
+    const push = pusher.pushNow();
+    await clock.advance(100);
+    assert.deepEqual(events, ['send', 'settled', 'send'], 'nothing handed back while a send is in flight');
+    await clock.advance(100);
+    await push;
+    assert.deepEqual(events, ['send', 'settled', 'send', 'settled', 'recycle']);
+    assert.equal(produced[0]!.length, 2);
+    assert.equal(back[0], produced[0], 'the very payloads, all of them');
+    await stopDuring(clock, pusher, 200);
+  });
+
+  it('hands nothing back to a transport that may keep the payloads (memoryTransport)', async () => {
+    const clock = new FakeClock();
+    const events: string[] = [];
+    const { encoder } = recyclingEncoder(events);
+    const { pusher, transport } = setup({ clock, registry: twoFamilies(clock), encoder });
+    await pusher.pushNow();
+    await pusher.stop();
+    assert.equal(transport.payloads.length, 4);
+    assert.deepEqual(events, []);
+  });
+
+  it('reports an encoder whose recycle() throws, and the push still succeeds', async () => {
+    const clock = new FakeClock();
+    const inner = prometheusTextEncoder();
+    const encoder: Encoder = {
+      contentType: inner.contentType,
+      encode: (snapshot) => inner.encode(snapshot),
+      recycle: () => {
+        throw new Error('boom');
+      },
+    };
+    const { pusher, errors } = setup({ clock, encoder, transport: releasing(clock, []) });
+    const push = pusher.pushNow();
+    await clock.advance(100);
+    await push;
+    assert.deepEqual(
+      errors.map((e) => [e.code, e.message]),
+      [['ERR_INTERNAL', 'push to memory://test failed: encoder.recycle() threw Error: boom']],
+    );
+    await stopDuring(clock, pusher, 100);
+  });
+});
+
 describe('periodicPusher: stop', () => {
   it('pushes exactly once more, then closes the transport; later calls share that promise', async () => {
     const { clock, counter, transport, pusher } = setup();

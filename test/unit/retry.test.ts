@@ -221,6 +221,13 @@ describe('withRetry', () => {
     assert.deepEqual(seen, [{ attempt: 1, delayMs: 150, failure: failureOne }]);
   });
 
+  it('keeps nothing when the wrapped transport keeps nothing (releasesPayload), and promises nothing otherwise', () => {
+    const base: Transport = { target: 't', send: () => Promise.resolve({ ok: true }), close: () => Promise.resolve() };
+    assert.equal(withRetry({ ...base, releasesPayload: true }).releasesPayload, true);
+    assert.equal(withRetry(base).releasesPayload, undefined);
+    assert.equal(withRetry({ ...base, releasesPayload: false }).releasesPayload, undefined);
+  });
+
   it('rejects nonsensical options at creation', () => {
     const inner = scripted([{ ok: true }]);
     for (const options of [{ maxAttempts: 0 }, { maxAttempts: 1.5 }, { initialDelayMs: -1 }, { deadlineMs: 0 }]) {
