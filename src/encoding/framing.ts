@@ -234,6 +234,30 @@ export class PayloadWriter {
   }
 
   /**
+   * A run of lines the caller writes straight into `runBuffer` from `runOffset`, checking the
+   * room left itself, and hands back the offset after them with `endRun`. Only unbounded writers
+   * have runs (a bounded one must measure every line against its limit): false for the others,
+   * whose `runOffset` then stays put. Writes the pending header and text first.
+   */
+  beginRun(): boolean {
+    if (this.bounded) return false;
+    this.settle(0);
+    return true;
+  }
+
+  get runBuffer(): Buffer {
+    return this.buf;
+  }
+
+  get runOffset(): number {
+    return this.off;
+  }
+
+  endRun(off: number): void {
+    this.off = off;
+  }
+
+  /**
    * Unbounded, before a line written as bytes: writes the group's header (its cached bytes when
    * no text is pending) and the pending text, and makes room for `bytes` more.
    */
