@@ -248,6 +248,11 @@ async function httpPush(ctx) {
   try {
     const res = await wholeOp({
       ...ctx,
+      // HTTP pushes only reach their steady pace after ~1 s (node:http's own paths get
+      // optimised, and a new connection starts slower): a bare keep-alive POST of this body took
+      // 0.9–1.0 ms in its first 100 ms and 0.3 ms after 1–2 s. A pusher lives for the whole job,
+      // so each side warms up for 1 s, not just the 100 ms of the other rows.
+      warmupMs: Math.max(ctx.sampleMs, 1000),
       ours: pushOurs,
       peer: () => gateway.pushAdd({ jobName: 'bench' }),
       // Connections opened during warm-up are fine; count what the timed pushes open.

@@ -129,24 +129,24 @@ export function hotPath({ ours, peer, runs, sampleMs, vals = latencies() }) {
  * call, in nanoseconds: a call that got preempted by another process is an outlier the median
  * drops. Back-to-back calls measure the op with warm caches, like the loops behind the
  * project's baselines. `afterWarmup` runs between the warm-up and the first timed run (e.g. to
- * reset a sink's counters).
+ * reset a sink's counters). `warmupMs` (default `sampleMs`) is how long each side warms up.
  */
-export async function wholeOp({ ours, peer, runs, sampleMs, warmup = 3, minCalls = 3, afterWarmup }) {
+export async function wholeOp({ ours, peer, runs, sampleMs, warmup = 3, warmupMs = sampleMs, minCalls = 3, afterWarmup }) {
   const last = {};
-  const batch = async (side, fn, atLeast) => {
+  const batch = async (side, fn, atLeast, ms = sampleMs) => {
     const times = [];
     const start = now();
-    while (times.length < atLeast || Number(now() - start) < sampleMs * 1e6) {
+    while (times.length < atLeast || Number(now() - start) < ms * 1e6) {
       const t0 = now();
       last[side] = await fn();
       times.push(Number(now() - t0));
     }
     return median(times);
   };
-  // Warm-up: at least `warmup` calls and `sampleMs` of calls per side, so the optimizing
+  // Warm-up: at least `warmup` calls and `warmupMs` of calls per side, so the optimizing
   // compiler has run on both before anything is timed.
-  await batch('ours', ours, warmup);
-  await batch('peer', peer, warmup);
+  await batch('ours', ours, warmup, warmupMs);
+  await batch('peer', peer, warmup, warmupMs);
   await afterWarmup?.();
   const oursNs = [];
   const peerNs = [];
