@@ -131,7 +131,16 @@ export function hotPath({ ours, peer, runs, sampleMs, vals = latencies() }) {
  * project's baselines. `afterWarmup` runs between the warm-up and the first timed run (e.g. to
  * reset a sink's counters). `warmupMs` (default `sampleMs`) is how long each side warms up.
  */
-export async function wholeOp({ ours, peer, runs, sampleMs, warmup = 3, warmupMs = sampleMs, minCalls = 3, afterWarmup }) {
+export async function wholeOp({
+  ours,
+  peer,
+  runs,
+  sampleMs,
+  warmup = 3,
+  warmupMs = sampleMs,
+  minCalls = 3,
+  afterWarmup,
+}) {
   const last = {};
   const batch = async (side, fn, atLeast, ms = sampleMs) => {
     const times = [];
