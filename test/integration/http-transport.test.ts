@@ -86,6 +86,13 @@ describe('httpTransport (loopback)', () => {
       true,
     );
     assert.equal((await transport.send(bytes('c 3\n'), { path: '/metrics/job/k/a@base64/YS9i' })).ok, true);
+    // Paths are resolved once and cached: each still goes where it says.
+    assert.equal((await transport.send(bytes('d 4\n'), { path: 'metrics/job/j' })).ok, true);
+    assert.equal((await transport.send(bytes('e 5\n'))).ok, true);
+    assert.deepEqual(
+      server.requests.slice(3).map((r) => r.url),
+      ['/base/metrics/job/j', '/base/'],
+    );
 
     const [first, second, third] = server.requests;
     assert.equal(first?.method, 'PUT');
@@ -130,6 +137,11 @@ describe('httpTransport (loopback)', () => {
     const offsite = failure(await transport.send(bytes('a 1\n'), { path: '//evil.example/steal' }));
     assert.equal(offsite.error.code, 'ERR_INVALID_ARG');
     assert.equal(offsite.retryable, false);
+    // The same path again (the paths that stay are cached): refused again.
+    assert.equal(
+      failure(await transport.send(bytes('a 1\n'), { path: '//evil.example/steal' })).error.code,
+      'ERR_INVALID_ARG',
+    );
     const badHeader = failure(await transport.send(bytes('a 1\n'), { headers: { 'X-Bad': 'line\r\nInjected: 1' } }));
     assert.equal(badHeader.error.code, 'ERR_INVALID_ARG');
     assert.doesNotMatch(badHeader.error.message, /Injected/);
