@@ -1,6 +1,9 @@
 // Node reports socket failures as Errors with a `code` (ECONNREFUSED, ENOTFOUND…), and with
 // happy-eyeballs (Node 20's default `autoSelectFamily`) as an AggregateError whose own message
-// is empty. Messages must still say what failed, so both shapes are flattened here.
+// is empty. Messages must still say what failed, so both shapes are flattened here. An OpenSSL
+// failure's message is OpenSSL's whole error line (`803C8C16907F0000:error:0A00045C:SSL
+// routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/…:1601:SSL alert
+// number 116`); its `reason` (`tlsv13 alert certificate required`) is what a reader needs.
 
 export interface ErrnoDescription {
   /** `ECONNREFUSED`, `ENOTFOUND`, `EMSGSIZE`…; `UNKNOWN` when the error carries none. */
@@ -11,7 +14,9 @@ export interface ErrnoDescription {
 
 export function describeErrno(error: unknown): ErrnoDescription {
   const code = errnoCode(error) ?? 'UNKNOWN';
-  let message = error instanceof Error ? error.message : String(error);
+  const reason = (error as { reason?: unknown } | null | undefined)?.reason;
+  let message =
+    typeof reason === 'string' && reason !== '' ? reason : error instanceof Error ? error.message : String(error);
   if (message === '' && error instanceof AggregateError) {
     const first: unknown = error.errors[0];
     message = first instanceof Error ? first.message : '';
