@@ -6,7 +6,7 @@ import { systemClock } from './clock.js';
 import { InvalidArgumentError, MetricConflictError } from './errors.js';
 import type { ChangeListener } from './model/events.js';
 import { isValidLabelName, quote, typeName } from './model/names.js';
-import type { MetricFamily, MetricType, Snapshot } from './model/snapshot.js';
+import type { CollectOptions, MetricFamily, MetricType, Snapshot } from './model/snapshot.js';
 import type { LabelMap } from './metrics/label-types.js';
 import type { Metric, MetricParts } from './metrics/metric.js';
 
@@ -24,10 +24,12 @@ export interface RegistryParts extends DefaultLabels {
   /** When the collection began, in milliseconds since the epoch (every part carries it). */
   readonly timestampMs: number;
   /**
-   * The metrics registered at the call, in registration order. Call `collectParts()` on each when
-   * you reach it: its series list is taken then.
+   * The metrics registered at the call, in registration order. Call `collectParts(options)` on
+   * each when you reach it: its series list is taken then.
    */
-  readonly metrics: readonly { collectParts(): MetricParts }[];
+  readonly metrics: readonly { collectParts(options?: CollectOptions): MetricParts }[];
+  /** The options `collectParts()` was given, for each metric's `collectParts()`. */
+  readonly options?: CollectOptions;
 }
 
 export interface RegistryOptions {
@@ -162,11 +164,11 @@ export class Registry {
    * The current state of every metric: families in registration order, series in creation order,
    * histogram buckets cumulative with +Inf last. Never mutates a metric.
    */
-  collect(): Snapshot {
+  collect(options?: CollectOptions): Snapshot {
     // Sized once: growing it was a tenth of the bytes collect() allocates for 10k one-series metrics.
     const families = new Array<MetricFamily>(this.metrics.size);
     let i = 0;
-    for (const metric of this.metrics.values()) families[i++] = metric.collect();
+    for (const metric of this.metrics.values()) families[i++] = metric.collect(options);
     return {
       families,
       defaultLabelNames: this.defaults.defaultLabelNames,
@@ -180,13 +182,14 @@ export class Registry {
    * time: what a pusher uses to collect a large registry in slices and yield to the event loop
    * between them. Default labels and the timestamp are read now.
    */
-  collectParts(): RegistryParts {
-    const metrics: { collectParts(): MetricParts }[] = [];
+  collectParts(options?: CollectOptions): RegistryParts {
+    const metrics: RegistryParts['metrics'][number][] = [];
     for (const metric of this.metrics.values()) {
-      metrics.push(metric.collectParts === undefined ? whole(metric) : (metric as { collectParts(): MetricParts }));
+      metrics.push(metric.collectParts === undefined ? whole(metric) : (metric as RegistryParts['metrics'][number]));
     }
     return {
       metrics,
+      ...(options !== undefined && { options }),
       defaultLabelNames: this.defaults.defaultLabelNames,
       defaultLabelValues: this.defaults.defaultLabelValues,
       timestampMs: this.clock.now(),
@@ -228,10 +231,10 @@ export class Registry {
 }
 
 /** Parts of a metric that can only be collected whole: it is collected when its parts are asked for. */
-function whole(metric: Metric): { collectParts(): MetricParts } {
+function whole(metric: Metric): RegistryParts['metrics'][number] {
   return {
-    collectParts() {
-      const family = metric.collect();
+    collectParts(options) {
+      const family = metric.collect(options);
       const series = family.series as readonly unknown[];
       return {
         size: series.length,

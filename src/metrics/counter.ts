@@ -5,6 +5,7 @@ import { quote } from '../model/names.js';
 import { findExisting, defineMetric, MetricBase, notANumber } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
 import { BasicFamilyRecord, CounterSeriesRecord } from '../model/snapshot-records.js';
+import type { Writable } from '../model/snapshot-records.js';
 
 export type CounterOptions<L extends string = never, D extends L = never> = MetricOptions<L, D>;
 
@@ -74,15 +75,20 @@ export class Counter<L extends string = never, D extends L = never> extends Metr
     return new CounterSeriesImpl(this.core, labelValues, bornMs);
   }
 
-  protected family(series: readonly CounterSeriesImpl[]): CounterFamily {
-    // A method with `this` as map's thisArg: an arrow function would be a closure allocated per
+  protected family(series: readonly CounterSeriesImpl[], reuse?: object): CounterFamily {
+    // Methods with `this` as thisArg: an arrow function would be a closure allocated per
     // collect, per metric (see snapshot-records.ts for why allocations here count).
     // eslint-disable-next-line @typescript-eslint/unbound-method
-    const out = series.map(this.sample, this);
+    const out = this.reusedRecords(series, reuse, this.sample, this.refresh);
     return new BasicFamilyRecord('counter', this.name, this.help, this.unit, this.labelNames, out);
   }
 
   private sample(series: CounterSeriesImpl): CounterSample {
     return new CounterSeriesRecord(series.labelValues, series.value, this.createdSeconds(series.bornMs));
+  }
+
+  private refresh(record: Writable<CounterSample>, series: CounterSeriesImpl): void {
+    record.value = series.value;
+    record.created = this.createdSeconds(series.bornMs);
   }
 }

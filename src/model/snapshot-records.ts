@@ -29,7 +29,7 @@ import type {
   SummarySeries,
 } from './snapshot.js';
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Turns `init` into a constructor of plain objects of type `T` (see the header). */
 function plainObjects<A extends unknown[], T>(init: (this: Writable<T>, ...args: A) => void): new (...args: A) => T {

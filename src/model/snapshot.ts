@@ -103,6 +103,18 @@ export interface StateSetFamily extends FamilyBase {
 
 export type MetricFamily = CounterFamily | GaugeFamily | HistogramFamily | SummaryFamily | InfoFamily | StateSetFamily;
 
+/** Options of `collect()` and `collectParts()`. */
+export interface CollectOptions {
+  /**
+   * Any object the caller keeps for all its collects (a pusher keeps one). A metric may then
+   * build this collect's series records by updating, in place, the ones it built for the same
+   * token's previous collect, when its series are the same (today: counters and gauges of 16
+   * series or more), instead of allocating new ones: the previous snapshot then reads the new
+   * values. Pass it only when nothing reads a snapshot once the next collect has begun.
+   */
+  readonly reuse?: object;
+}
+
 export interface Snapshot {
   readonly families: readonly MetricFamily[];
   /**

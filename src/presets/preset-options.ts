@@ -117,17 +117,20 @@ export function pusherOptions(options: PresetOptions, transport: Transport): Pus
 
 /**
  * What every batch preset gives its periodic pusher besides the encoder (and its own hooks): the
- * options all presets pass through, the registry and the interval the preset has checked.
+ * options all presets pass through, the registry and the interval the preset has checked. Every
+ * preset reuses its snapshots: its encoder and hooks are ours, and none keeps a snapshot's
+ * objects past its push (the aggregation-gateway deltas keep label values and numbers).
  */
 export function batchPusherOptions(
   options: BatchPresetOptions,
   transport: Transport,
   intervalMs: number,
-): PusherOptions & Pick<PeriodicPusherOptions, 'registry' | 'intervalMs'> {
+): PusherOptions & Pick<PeriodicPusherOptions, 'registry' | 'intervalMs' | 'reuseSnapshots'> {
   return {
     ...pusherOptions(options, transport),
     ...(options.registry !== undefined && { registry: options.registry }),
     intervalMs,
+    reuseSnapshots: true,
   };
 }
 

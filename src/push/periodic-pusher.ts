@@ -13,7 +13,7 @@
 // A large registry is pushed in slices (slicing.ts): collected and encoded a few thousand samples
 // at a time, one slice per event-loop turn, and for a 'body' format streamed to a transport that
 // takes a chunked body while the next slice is encoded.
-import type { Snapshot } from '../model/snapshot.js';
+import type { CollectOptions, Snapshot } from '../model/snapshot.js';
 import type { Encoder } from '../encoding/encoder.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { PushError } from '../errors.js';
@@ -44,12 +44,13 @@ export const DEFAULT_INTERVAL_MS = 15_000;
  * asynchronous source such as `fromPromClient(register)` (prom-client 15 collects asynchronously).
  */
 export interface SnapshotSource {
-  collect(): Snapshot | PromiseLike<Snapshot>;
+  /** `options` only when the pusher reuses snapshots (`reuseSnapshots`); a source may ignore them. */
+  collect(options?: CollectOptions): Snapshot | PromiseLike<Snapshot>;
   /**
    * Optional (a `Registry` has it): lets a sliced push collect a large registry a slice at a
    * time instead of all at once.
    */
-  collectParts?(): RegistryParts;
+  collectParts?(options?: CollectOptions): RegistryParts;
 }
 
 /** What `afterFinalPush` is given. */
@@ -105,6 +106,14 @@ export interface PeriodicPusherOptions extends PusherOptions {
    * and `committed` still see the whole snapshot (collected in slices, then put together).
    */
   readonly slicing?: SlicingOptions | false;
+  /**
+   * Collect each push into the series records of the previous push's snapshot where they still
+   * fit (CollectOptions.reuse: counters and gauges of 16 series or more), instead of allocating
+   * a new snapshot every push. Only when your hooks and your encoder keep nothing of a snapshot
+   * once its push is over: the objects then change under them. Default false; the presets turn
+   * it on (their hooks and encoders keep label values and numbers, never a snapshot's objects).
+   */
+  readonly reuseSnapshots?: boolean;
 }
 
 /**
@@ -133,6 +142,8 @@ class PeriodicPusher extends PusherBase {
   /** Slice sizes, learnt from push to push: for collect + encode, and for collect alone (hooks). */
   private readonly sliceBudget: SliceBudget;
   private readonly collectBudget: SliceBudget;
+  /** What every collect is given: the pusher's reuse token, with `reuseSnapshots`. */
+  private readonly collectOptions: CollectOptions | undefined;
   private timer: Timer | undefined = undefined;
   /** Monotonic time of the next planned tick. */
   private nextAt = 0;
@@ -148,6 +159,7 @@ class PeriodicPusher extends PusherBase {
     this.encoder = this.buildEncoder(options.encoder, 'periodicPusher', 'encode');
     this.intervalMs = checkPositive('periodicPusher: intervalMs', options.intervalMs, DEFAULT_INTERVAL_MS);
     this.hooks = options.hooks ?? {};
+    this.collectOptions = options.reuseSnapshots === true ? { reuse: this } : undefined;
     const slicing = options.slicing;
     if (slicing !== undefined && slicing !== false && (typeof slicing !== 'object' || slicing === null)) {
       throw new InvalidArgumentError('periodicPusher: slicing must be an object or false');
@@ -259,7 +271,7 @@ class PeriodicPusher extends PusherBase {
     let payloads: Uint8Array[];
     let stage = 'registry.collect()';
     try {
-      collected = await this.registry.collect();
+      collected = await this.registry.collect(this.collectOptions);
       stage = 'hooks.prepare()';
       prepared = this.hooks.prepare === undefined ? collected : this.hooks.prepare(collected);
       stage = 'the encoder';
@@ -310,8 +322,8 @@ class PeriodicPusher extends PusherBase {
         const source = this.registry;
         cursor =
           source.collectParts === undefined
-            ? SliceCursor.ofSnapshot(await source.collect(), mark)
-            : SliceCursor.ofParts(source.collectParts(), mark);
+            ? SliceCursor.ofSnapshot(await source.collect(this.collectOptions), mark)
+            : SliceCursor.ofParts(source.collectParts(this.collectOptions), mark);
       }
     } catch (thrown) {
       const error = unexpectedError(this.target, stage, thrown);
@@ -414,8 +426,8 @@ class PeriodicPusher extends PusherBase {
    */
   private async collectWhole(signal: AbortSignal | undefined): Promise<Snapshot | undefined> {
     const source = this.registry;
-    if (source.collectParts === undefined) return await source.collect();
-    const cursor = SliceCursor.ofParts(source.collectParts(), true);
+    if (source.collectParts === undefined) return await source.collect(this.collectOptions);
+    const cursor = SliceCursor.ofParts(source.collectParts(this.collectOptions), true);
     const budget = this.collectBudget;
     const slices: Snapshot[] = [];
     for (;;) {

@@ -23,7 +23,7 @@
 //   'messages'  every payload stands on its own (StatsD, Influx over UDP, remote-write
 //               requests): slices are plain snapshots, sent as they are encoded.
 import type { SliceFraming } from '../encoding/encoder.js';
-import type { MetricFamily, Snapshot } from '../model/snapshot.js';
+import type { CollectOptions, MetricFamily, Snapshot } from '../model/snapshot.js';
 import type { MetricParts } from '../metrics/metric.js';
 import type { RegistryParts } from '../registry.js';
 import type { Transport } from '../transport/transport.js';
@@ -126,14 +126,15 @@ export class SliceCursor {
    * @param mark set `continued` and `last` (for 'body' framing); off, every slice is a plain snapshot
    */
   constructor(
-    private readonly metrics: readonly { collectParts(): MetricParts }[],
+    private readonly metrics: RegistryParts['metrics'],
     private readonly header: Omit<Snapshot, 'families' | 'last'>,
     private readonly mark: boolean,
+    private readonly options?: CollectOptions,
   ) {}
 
   /** Slices of a registry, collected as they are produced. */
   static ofParts(parts: RegistryParts, mark: boolean): SliceCursor {
-    return new SliceCursor(parts.metrics, headerOf(parts), mark);
+    return new SliceCursor(parts.metrics, headerOf(parts), mark, parts.options);
   }
 
   /** Slices of a snapshot already collected. */
@@ -156,7 +157,7 @@ export class SliceCursor {
     while (this.index < this.metrics.length) {
       let parts = this.parts;
       if (parts === undefined) {
-        parts = this.metrics[this.index]!.collectParts();
+        parts = this.metrics[this.index]!.collectParts(this.options);
         this.parts = parts;
         this.position = 0;
         this.weight = parts.size > 0 ? samplesPerSeries(parts.collect(0, 0)) : 1;
