@@ -118,8 +118,9 @@ export function pusherOptions(options: PresetOptions, transport: Transport): Pus
 /**
  * What every batch preset gives its periodic pusher besides the encoder (and its own hooks): the
  * options all presets pass through, the registry and the interval the preset has checked. Every
- * preset reuses its snapshots: its encoder and hooks are ours, and none keeps a snapshot's
- * objects past its push (the aggregation-gateway deltas keep label values and numbers).
+ * preset reuses its snapshots: its encoder and hooks are ours, and none keeps a reused record
+ * past its push (the aggregation-gateway deltas keep numbers, label values and histogram bucket
+ * arrays; histograms are not reused).
  */
 export function batchPusherOptions(
   options: BatchPresetOptions,
