@@ -142,9 +142,7 @@ export function influxLineEncoder(options: InfluxLineEncoderOptions = {}): Influ
       sizeHint = writer.size;
       return payloads;
     },
-    recycle(payloads: readonly Uint8Array[]): void {
-      buffers.recycle(payloads);
-    },
+    recycle: buffers.recycle,
   };
 }
 

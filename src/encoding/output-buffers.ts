@@ -48,9 +48,10 @@ export class OutputBuffers {
   /**
    * Takes back the payloads of one encode, ALL of them, which nothing reads any more: the
    * largest buffer under them becomes the spare. Anything not lent by `lend` is ignored: other
-   * memory, and a payload handed back a second time (its buffer may be in use again).
+   * memory, and a payload handed back a second time (its buffer may be in use again). Bound, so
+   * an encoder can hand it out as its own `recycle`.
    */
-  recycle(payloads: readonly Uint8Array[]): void {
+  readonly recycle = (payloads: readonly Uint8Array[]): void => {
     let largest: ArrayBufferLike | undefined;
     for (const payload of payloads) {
       if (!this.lent.delete(payload)) continue;
@@ -60,5 +61,5 @@ export class OutputBuffers {
     if (largest !== undefined && (this.spare === undefined || largest.byteLength > this.spare.length)) {
       this.spare = Buffer.from(largest);
     }
-  }
+  };
 }

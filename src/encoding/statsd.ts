@@ -139,9 +139,7 @@ export function statsdEncoder(options: StatsdEncoderOptions = {}): StatsdEncoder
       if (last) batchHeads.endPush();
       return finish(writer, visit.skipped);
     },
-    recycle(payloads: readonly Uint8Array[]): void {
-      buffers.recycle(payloads);
-    },
+    recycle: buffers.recycle,
     encodeEvents(events: readonly MetricEvent[], defaults: StatsdDefaultLabels = NO_DEFAULTS): Uint8Array[] {
       const writer = new PayloadWriter(maxPayloadBytes, onOversize, { sizeHint });
       let visit: GaugeVisit | undefined;

@@ -86,9 +86,7 @@ export function textEncoder(contentType: string, format: TextFormat, options: En
       sizeHint = writer.size;
       return payloads;
     },
-    recycle(payloads: readonly Uint8Array[]): void {
-      buffers.recycle(payloads);
-    },
+    recycle: buffers.recycle,
   };
 }
 
