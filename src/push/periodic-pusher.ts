@@ -159,7 +159,9 @@ class PeriodicPusher extends PusherBase {
     this.encoder = this.buildEncoder(options.encoder, 'periodicPusher', 'encode');
     this.intervalMs = checkPositive('periodicPusher: intervalMs', options.intervalMs, DEFAULT_INTERVAL_MS);
     this.hooks = options.hooks ?? {};
-    this.collectOptions = options.reuseSnapshots === true ? { reuse: this } : undefined;
+    // A token of its own, not the pusher: metrics keep the token of their last reuse, and must
+    // not keep a stopped pusher (its encoder's caches, its transport) alive with it.
+    this.collectOptions = options.reuseSnapshots === true ? { reuse: {} } : undefined;
     const slicing = options.slicing;
     if (slicing !== undefined && slicing !== false && (typeof slicing !== 'object' || slicing === null)) {
       throw new InvalidArgumentError('periodicPusher: slicing must be an object or false');
