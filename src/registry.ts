@@ -16,6 +16,11 @@ export interface DefaultLabels {
   readonly defaultLabelValues: readonly string[];
 }
 
+/** A metric, or a stand-in for one, that can be collected in parts. */
+export interface MetricPartsSource {
+  collectParts(options?: CollectOptions): MetricParts;
+}
+
 /**
  * What `Registry.collectParts()` returns: what `collect()` would, with each metric left to be
  * collected in parts (see `MetricParts`), for a pusher that yields to the event loop in between.
@@ -27,7 +32,7 @@ export interface RegistryParts extends DefaultLabels {
    * The metrics registered at the call, in registration order. Call `collectParts(options)` on
    * each when you reach it: its series list is taken then.
    */
-  readonly metrics: readonly { collectParts(options?: CollectOptions): MetricParts }[];
+  readonly metrics: readonly MetricPartsSource[];
   /** The options `collectParts()` was given, for each metric's `collectParts()`. */
   readonly options?: CollectOptions;
 }
@@ -183,9 +188,9 @@ export class Registry {
    * between them. Default labels and the timestamp are read now.
    */
   collectParts(options?: CollectOptions): RegistryParts {
-    const metrics: RegistryParts['metrics'][number][] = [];
+    const metrics: MetricPartsSource[] = [];
     for (const metric of this.metrics.values()) {
-      metrics.push(metric.collectParts === undefined ? whole(metric) : (metric as RegistryParts['metrics'][number]));
+      metrics.push(metric.collectParts === undefined ? whole(metric) : (metric as MetricPartsSource));
     }
     return {
       metrics,
@@ -231,7 +236,7 @@ export class Registry {
 }
 
 /** Parts of a metric that can only be collected whole: it is collected when its parts are asked for. */
-function whole(metric: Metric): RegistryParts['metrics'][number] {
+function whole(metric: Metric): MetricPartsSource {
   return {
     collectParts(options) {
       const family = metric.collect(options);

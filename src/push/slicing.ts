@@ -25,7 +25,7 @@
 import type { SliceFraming } from '../encoding/encoder.js';
 import type { CollectOptions, MetricFamily, Snapshot } from '../model/snapshot.js';
 import type { MetricParts } from '../metrics/metric.js';
-import type { RegistryParts } from '../registry.js';
+import type { MetricPartsSource, RegistryParts } from '../registry.js';
 import type { Transport } from '../transport/transport.js';
 import type { SendOptions, SendResult } from '../transport/transport.js';
 
@@ -126,7 +126,7 @@ export class SliceCursor {
    * @param mark set `continued` and `last` (for 'body' framing); off, every slice is a plain snapshot
    */
   constructor(
-    private readonly metrics: RegistryParts['metrics'],
+    private readonly metrics: readonly MetricPartsSource[],
     private readonly header: Omit<Snapshot, 'families' | 'last'>,
     private readonly mark: boolean,
     private readonly options?: CollectOptions,
